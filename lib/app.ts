@@ -1,0 +1,48 @@
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
+import { AppConfig, cdkRemovalPolicy } from './config';
+import { StatefulStack } from './stateful-stack';
+import { StatelessStack } from './stateless-stack';
+
+export interface VoiceIdConnectStacks {
+  readonly stateful: StatefulStack;
+  readonly stateless: StatelessStack;
+}
+
+/**
+ * Composes the app for one configuration: the two stacks, tags, and the cdk-nag packs
+ * (AwsSolutions, NIST 800-53 rev 5, HIPAA Security), which run on every synth.
+ */
+export function buildApp(app: App, config: AppConfig): VoiceIdConnectStacks {
+  const env = config.account || config.region ? { account: config.account, region: config.region } : undefined;
+  const prefix = `VoiceIdConnect-${config.stage}`;
+
+  const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
+    env,
+    description: `voice-id-connect (${config.stage}): KMS key, Voice ID domain, batch buckets, data-access role, tables`,
+    terminationProtection: config.removalPolicy === 'retain',
+    domainName: config.domainName,
+    domainDescription: config.domainDescription,
+    removalPolicy: cdkRemovalPolicy(config.removalPolicy),
+  });
+
+  const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
+    env,
+    description: `voice-id-connect (${config.stage}): contact-flow Lambda, batch workflow, alarms`,
+    domain: stateful.domain,
+    encryptionKey: stateful.key,
+    decisionsTable: stateful.decisionsTable,
+    batchJobsTable: stateful.batchJobsTable,
+    batchInputBucket: stateful.batchInputBucket,
+    batchOutputBucket: stateful.batchOutputBucket,
+    dataAccessRole: stateful.dataAccessRole,
+    decisionRetentionDays: config.decisionRetentionDays,
+    connectInstanceArn: config.connectInstanceArn,
+  });
+
+  Tags.of(app).add('voice-id-connect:stage', config.stage);
+  for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new HIPAASecurityChecks(app));
+  return { stateful, stateless };
+}

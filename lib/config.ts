@@ -1,0 +1,164 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { DOMAIN_DESCRIPTION_PATTERN, DOMAIN_NAME_PATTERN } from './constructs/voice-id-domain';
+
+/**
+ * What happens to the stateful resources (key, domain, buckets, tables) when their stack is deleted.
+ */
+export enum StatefulRemovalPolicy {
+  /** Keep them (the default): voiceprints, audit records and job output outlive the stack. */
+  RETAIN = 'retain',
+  /** Delete them with the stack. For throw-away stages only; never allowed for a production stage. */
+  DESTROY = 'destroy',
+}
+
+/** The typed configuration of one deployment of the app, validated once in `bin/`. */
+export interface AppConfig {
+  /** Stage name, part of every stack name (e.g. `dev`, `prod`). */
+  readonly stage: string;
+  /** Name of the Voice ID domain. */
+  readonly domainName: string;
+  /** Description of the Voice ID domain. */
+  readonly domainDescription?: string;
+  /** Days a decision record is kept before DynamoDB's TTL removes it. */
+  readonly decisionRetentionDays: number;
+  /** Removal policy of the stateful resources. */
+  readonly removalPolicy: StatefulRemovalPolicy;
+  /** ARN of the Amazon Connect instance to wire the Lambda, the domain and the flow into, if any. */
+  readonly connectInstanceArn?: string;
+  /** Tags applied to every resource. */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Target account; the stacks are environment-agnostic when neither account nor region is set. */
+  readonly account?: string;
+  /** Target region. */
+  readonly region?: string;
+}
+
+/** A configuration value that is not allowed; the message names the key, the value and what is allowed. */
+export class ConfigError extends Error {
+  constructor(
+    readonly key: string,
+    value: unknown,
+    allowed: string,
+  ) {
+    super(`Invalid configuration value for '${key}': ${JSON.stringify(value)}. Expected ${allowed}. Set it in cdk.json "context" or with -c ${key}=...`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads one context value; `-c key=value` gives strings, cdk.json gives JSON types. */
+export type ContextReader = (key: string) => unknown;
+
+const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
+const CONNECT_INSTANCE_ARN_PATTERN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/;
+const ACCOUNT_PATTERN = /^\d{12}$/;
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
+/** True for a stage that holds production data; such a stage must keep its stateful resources. */
+export function isProductionStage(stage: string): boolean {
+  return stage === 'prod' || stage.startsWith('prod-') || stage === 'production';
+}
+
+function optionalString(read: ContextReader, key: string): string | undefined {
+  const value = read(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new ConfigError(key, value, 'a string');
+  return value;
+}
+
+function requiredString(read: ContextReader, key: string, pattern: RegExp, allowed: string): string {
+  const value = optionalString(read, key);
+  if (value === undefined || !pattern.test(value)) throw new ConfigError(key, read(key), allowed);
+  return value;
+}
+
+function integerInRange(read: ContextReader, key: string, min: number, max: number): number {
+  const raw = read(key);
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(key, raw, `a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function removalPolicyOf(read: ContextReader): StatefulRemovalPolicy {
+  const raw = read('removalPolicy') ?? StatefulRemovalPolicy.RETAIN;
+  const allowed = Object.values(StatefulRemovalPolicy) as string[];
+  if (typeof raw !== 'string' || !allowed.includes(raw)) {
+    throw new ConfigError('removalPolicy', raw, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+  }
+  return raw as StatefulRemovalPolicy;
+}
+
+function tagsOf(read: ContextReader): Record<string, string> {
+  let raw = read('tags') ?? {};
+  if (typeof raw === 'string') {
+    try {
+      raw = JSON.parse(raw);
+    } catch {
+      throw new ConfigError('tags', raw, 'a JSON object of string values, e.g. {"team":"contact-center"}');
+    }
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError('tags', raw, 'an object of string values, e.g. {"team":"contact-center"}');
+  }
+  const tags: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (!TAG_KEY_PATTERN.test(key) || key.toLowerCase().startsWith('aws:')) {
+      throw new ConfigError(`tags.${key}`, key, 'a tag key of 1-128 letters, digits, spaces or _.:/=+-@, not starting with "aws:"');
+    }
+    if (typeof value !== 'string' || !TAG_VALUE_PATTERN.test(value)) {
+      throw new ConfigError(`tags.${key}`, value, 'a string of at most 256 letters, digits, spaces or _.:/=+-@');
+    }
+    tags[key] = value;
+  }
+  return tags;
+}
+
+/**
+ * Builds the typed configuration from CDK context, failing on the first invalid value.
+ * Context is the only input: nothing here reads the process environment.
+ */
+export function loadConfig(read: ContextReader): AppConfig {
+  const stage = requiredString(read, 'stage', STAGE_PATTERN, 'a stage name of 1-20 lowercase letters, digits or hyphens, starting with a letter');
+  const domainName = requiredString(read, 'domainName', DOMAIN_NAME_PATTERN, 'a Voice ID domain name: letters, digits, _ or -, starting with a letter or digit');
+  if (domainName.length > 256) throw new ConfigError('domainName', domainName, 'at most 256 characters');
+  const domainDescription = optionalString(read, 'domainDescription');
+  if (domainDescription !== undefined && (domainDescription.length > 1024 || !DOMAIN_DESCRIPTION_PATTERN.test(domainDescription))) {
+    throw new ConfigError('domainDescription', domainDescription, 'at most 1024 letters, digits, spaces or _.:/=+-%@');
+  }
+  const decisionRetentionDays = integerInRange(read, 'decisionRetentionDays', 1, 3650);
+  const removalPolicy = removalPolicyOf(read);
+  if (removalPolicy === StatefulRemovalPolicy.DESTROY && isProductionStage(stage)) {
+    throw new ConfigError('removalPolicy', removalPolicy, `'retain' for the production stage '${stage}': 'destroy' is for throw-away stages only`);
+  }
+  const connectInstanceArn = optionalString(read, 'connectInstanceArn');
+  if (connectInstanceArn !== undefined && !CONNECT_INSTANCE_ARN_PATTERN.test(connectInstanceArn)) {
+    throw new ConfigError('connectInstanceArn', connectInstanceArn, 'an Amazon Connect instance ARN, arn:aws:connect:<region>:<account>:instance/<instance-id>');
+  }
+  const account = optionalString(read, 'account');
+  if (account !== undefined && !ACCOUNT_PATTERN.test(account)) throw new ConfigError('account', account, 'a 12-digit AWS account id');
+  const region = optionalString(read, 'region');
+  if (region !== undefined && !REGION_PATTERN.test(region)) throw new ConfigError('region', region, 'an AWS region name such as us-east-1');
+  if (connectInstanceArn !== undefined && region !== undefined && connectInstanceArn.split(':')[3] !== region) {
+    throw new ConfigError('connectInstanceArn', connectInstanceArn, `an instance in the configured region '${region}' (Voice ID domains serve instances of their own region)`);
+  }
+
+  return {
+    stage,
+    domainName,
+    domainDescription,
+    decisionRetentionDays,
+    removalPolicy,
+    connectInstanceArn,
+    tags: tagsOf(read),
+    account,
+    region,
+  };
+}
+
+/** The CDK removal policy for stateful resources under the given configuration. */
+export function cdkRemovalPolicy(policy: StatefulRemovalPolicy): RemovalPolicy {
+  return policy === StatefulRemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+}

@@ -1,0 +1,87 @@
+import { ConfigError, loadConfig, StatefulRemovalPolicy } from '../../lib/config';
+
+const VALID: Record<string, unknown> = {
+  stage: 'dev',
+  domainName: 'voice-id-connect',
+  domainDescription: 'Caller authentication',
+  decisionRetentionDays: 90,
+  removalPolicy: 'retain',
+  tags: { project: 'voice-id-connect' },
+};
+
+function load(overrides: Record<string, unknown>) {
+  const context = { ...VALID, ...overrides };
+  return loadConfig((key) => context[key]);
+}
+
+function errorOf(overrides: Record<string, unknown>): ConfigError {
+  try {
+    load(overrides);
+  } catch (e: unknown) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  test('reads the cdk.json defaults into typed values', () => {
+    expect(load({})).toEqual({
+      stage: 'dev',
+      domainName: 'voice-id-connect',
+      domainDescription: 'Caller authentication',
+      decisionRetentionDays: 90,
+      removalPolicy: StatefulRemovalPolicy.RETAIN,
+      connectInstanceArn: undefined,
+      tags: { project: 'voice-id-connect' },
+      account: undefined,
+      region: undefined,
+    });
+  });
+
+  test('accepts -c overrides, which arrive as strings', () => {
+    const config = load({
+      decisionRetentionDays: '30',
+      tags: '{"team":"contact-center"}',
+      connectInstanceArn: 'arn:aws:connect:eu-west-2:123456789012:instance/0a1b2c3d-1111-2222-3333-444455556666',
+      region: 'eu-west-2',
+      account: '123456789012',
+    });
+    expect(config.decisionRetentionDays).toBe(30);
+    expect(config.tags).toEqual({ team: 'contact-center' });
+    expect(config.region).toBe('eu-west-2');
+  });
+
+  test('retains stateful resources unless told otherwise', () => {
+    expect(load({ removalPolicy: undefined }).removalPolicy).toBe(StatefulRemovalPolicy.RETAIN);
+  });
+
+  test.each([
+    ['stage', { stage: 'Prod!' }, /'stage'.*"Prod!".*lowercase/],
+    ['stage', { stage: undefined }, /'stage'/],
+    ['domainName', { domainName: '-bad' }, /'domainName'.*"-bad".*letters, digits/],
+    ['domainDescription', { domainDescription: 'no <html>' }, /'domainDescription'/],
+    ['decisionRetentionDays', { decisionRetentionDays: 'ninety' }, /'decisionRetentionDays'.*"ninety".*whole number from 1 to 3650/],
+    ['decisionRetentionDays', { decisionRetentionDays: 0 }, /'decisionRetentionDays': 0/],
+    ['decisionRetentionDays', { decisionRetentionDays: 1.5 }, /'decisionRetentionDays'/],
+    ['removalPolicy', { removalPolicy: 'delete' }, /'removalPolicy'.*"delete".*'retain', 'destroy'/],
+    ['removalPolicy', { stage: 'prod', removalPolicy: 'destroy' }, /'removalPolicy'.*production stage 'prod'/],
+    ['connectInstanceArn', { connectInstanceArn: 'arn:aws:connect:us-east-1:123:instance/x' }, /'connectInstanceArn'.*instance ARN/],
+    ['connectInstanceArn', { region: 'us-east-1', connectInstanceArn: 'arn:aws:connect:eu-west-2:123456789012:instance/0a1b2c3d-1111-2222-3333-444455556666' }, /configured region 'us-east-1'/],
+    ['account', { account: '1234' }, /'account'.*12-digit/],
+    ['region', { region: 'mars' }, /'region'.*us-east-1/],
+    ['tags', { tags: '{not json' }, /'tags'.*JSON object/],
+    ['tags', { tags: ['a'] }, /'tags'/],
+    ['tags', { tags: { 'aws:reserved': 'x' } }, /'tags.aws:reserved'/],
+    ['tags', { tags: { team: 7 } }, /'tags.team'.*7/],
+  ])('rejects an invalid %s with a message naming the key, the value and what is allowed', (key, overrides, message) => {
+    const error = errorOf(overrides);
+    expect(error.key.startsWith(key)).toBe(true);
+    expect(error.message).toMatch(message);
+    expect(error.message).toMatch(/-c /);
+  });
+
+  test('allows destroy for a throw-away stage', () => {
+    expect(load({ stage: 'sandbox', removalPolicy: 'destroy' }).removalPolicy).toBe(StatefulRemovalPolicy.DESTROY);
+  });
+});
