@@ -1,4 +1,4 @@
-import { App, Tags, Validations } from 'aws-cdk-lib';
+import { App, Duration, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { AppConfig, cdkRemovalPolicy } from './config';
 import { StatefulStack } from './stateful-stack';
@@ -37,6 +37,12 @@ export function buildApp(app: App, config: AppConfig): VoiceIdConnectStacks {
     batchOutputBucket: stateful.batchOutputBucket,
     dataAccessRole: stateful.dataAccessRole,
     decisionRetentionDays: config.decisionRetentionDays,
+    decisionPolicy: {
+      minAuthenticationScore: config.policyMinAuthenticationScore,
+      maxKnownFraudsterRiskScore: config.policyMaxKnownFraudsterRiskScore,
+      maxVoiceSpoofingRiskScore: config.policyMaxVoiceSpoofingRiskScore,
+    },
+    decisionBudget: Duration.millis(config.decisionBudgetMs),
     connectInstanceArn: config.connectInstanceArn,
   });
 

@@ -23,6 +23,14 @@ export interface AppConfig {
   readonly decisionRetentionDays: number;
   /** Removal policy of the stateful resources. */
   readonly removalPolicy: StatefulRemovalPolicy;
+  /** Lowest authentication score the decision Lambda accepts as AUTHENTICATED, if any. */
+  readonly policyMinAuthenticationScore?: number;
+  /** Known-fraudster risk score at or above which a caller is HIGH_RISK, if any. */
+  readonly policyMaxKnownFraudsterRiskScore?: number;
+  /** Voice-spoofing risk score at or above which a caller is HIGH_RISK, if any. */
+  readonly policyMaxVoiceSpoofingRiskScore?: number;
+  /** Hard deadline of one decision, in milliseconds. */
+  readonly decisionBudgetMs: number;
   /** ARN of the Amazon Connect instance to wire the Lambda, the domain and the flow into, if any. */
   readonly connectInstanceArn?: string;
   /** Tags applied to every resource. */
@@ -82,6 +90,11 @@ function integerInRange(read: ContextReader, key: string, min: number, max: numb
   return value;
 }
 
+function optionalIntegerInRange(read: ContextReader, key: string, min: number, max: number): number | undefined {
+  const raw = read(key);
+  return raw === undefined || raw === null || raw === '' ? undefined : integerInRange(read, key, min, max);
+}
+
 function removalPolicyOf(read: ContextReader): StatefulRemovalPolicy {
   const raw = read('removalPolicy') ?? StatefulRemovalPolicy.RETAIN;
   const allowed = Object.values(StatefulRemovalPolicy) as string[];
@@ -130,6 +143,10 @@ export function loadConfig(read: ContextReader): AppConfig {
   }
   const decisionRetentionDays = integerInRange(read, 'decisionRetentionDays', 1, 3650);
   const removalPolicy = removalPolicyOf(read);
+  const policyMinAuthenticationScore = optionalIntegerInRange(read, 'policyMinAuthenticationScore', 0, 100);
+  const policyMaxKnownFraudsterRiskScore = optionalIntegerInRange(read, 'policyMaxKnownFraudsterRiskScore', 0, 100);
+  const policyMaxVoiceSpoofingRiskScore = optionalIntegerInRange(read, 'policyMaxVoiceSpoofingRiskScore', 0, 100);
+  const decisionBudgetMs = read('decisionBudgetMs') === undefined ? 6500 : integerInRange(read, 'decisionBudgetMs', 1000, 6500);
   if (removalPolicy === StatefulRemovalPolicy.DESTROY && isProductionStage(stage)) {
     throw new ConfigError('removalPolicy', removalPolicy, `'retain' for the production stage '${stage}': 'destroy' is for throw-away stages only`);
   }
@@ -151,6 +168,10 @@ export function loadConfig(read: ContextReader): AppConfig {
     domainDescription,
     decisionRetentionDays,
     removalPolicy,
+    policyMinAuthenticationScore,
+    policyMaxKnownFraudsterRiskScore,
+    policyMaxVoiceSpoofingRiskScore,
+    decisionBudgetMs,
     connectInstanceArn,
     tags: tagsOf(read),
     account,

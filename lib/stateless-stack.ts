@@ -1,10 +1,11 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ContactFlowDecisionFunction, DecisionPolicy } from './constructs/contact-flow-decision-function';
 import { IVoiceIdDomain } from './constructs/voice-id-domain';
 
 /** Properties of the {@link StatelessStack}. */
@@ -26,6 +27,16 @@ export interface StatelessStackProps extends StackProps {
   /** Days a decision record is kept (the Lambda stamps the TTL). */
   readonly decisionRetentionDays: number;
   /**
+   * The decision policy of the contact-flow Lambda.
+   * @default - Voice ID's own decisions, no extra thresholds
+   */
+  readonly decisionPolicy?: DecisionPolicy;
+  /**
+   * Hard deadline of one decision.
+   * @default Duration.millis(6500)
+   */
+  readonly decisionBudget?: Duration;
+  /**
    * Amazon Connect instance to wire the contact-flow Lambda, the Voice ID domain and the flow into.
    * @default - no Amazon Connect wiring
    */
@@ -39,6 +50,8 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   /** Topic every alarm of the app notifies; subscribe the on-call channel to it. */
   readonly alarmTopic: sns.ITopic;
+  /** The Lambda Amazon Connect contact flows invoke. */
+  readonly decisionFunction: ContactFlowDecisionFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -48,16 +61,16 @@ export class StatelessStack extends Stack {
       masterKey: props.encryptionKey,
       enforceSSL: true,
     });
-    // CloudWatch encrypts what it publishes to the topic with the key; only alarms of this account may.
-    props.encryptionKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublishEncrypted',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
     this.alarmTopic = alarmTopic;
+
+    this.decisionFunction = new ContactFlowDecisionFunction(this, 'ContactFlowDecision', {
+      domain: props.domain,
+      decisionsTable: props.decisionsTable,
+      decisionRetentionDays: props.decisionRetentionDays,
+      policy: props.decisionPolicy,
+      decisionBudget: props.decisionBudget,
+      logEncryptionKey: props.encryptionKey,
+      alarmTopic,
+    });
   }
 }

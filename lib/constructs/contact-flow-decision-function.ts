@@ -1,0 +1,271 @@
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { IVoiceIdDomain } from './voice-id-domain';
+
+/** Amazon Connect gives a synchronous Lambda at most 8 seconds. */
+const CONNECT_LIMIT = Duration.seconds(8);
+/** What the decision must leave of Connect's 8 s for the network and Connect itself. */
+const MIN_HEADROOM = Duration.millis(1500);
+
+/** The deployment's decision policy. Flow parameters may tighten it for one flow, never loosen it. */
+export interface DecisionPolicy {
+  /**
+   * Lowest authentication score accepted as AUTHENTICATED, on top of Voice ID's own ACCEPT
+   * (which applies the threshold set in the flow).
+   * @default - Voice ID's ACCEPT decides
+   */
+  readonly minAuthenticationScore?: number;
+  /**
+   * Known-fraudster risk score at or above which a caller is HIGH_RISK, whatever Voice ID's fraud decision.
+   * @default - Voice ID's fraud decision decides
+   */
+  readonly maxKnownFraudsterRiskScore?: number;
+  /**
+   * Voice-spoofing risk score at or above which a caller is HIGH_RISK, whatever Voice ID's fraud decision.
+   * @default - Voice ID's fraud decision decides
+   */
+  readonly maxVoiceSpoofingRiskScore?: number;
+}
+
+/** Properties of a {@link ContactFlowDecisionFunction}. */
+export interface ContactFlowDecisionFunctionProps {
+  /** The Voice ID domain to evaluate callers against. */
+  readonly domain: IVoiceIdDomain;
+  /** Table receiving one record per evaluation. */
+  readonly decisionsTable: dynamodb.ITable;
+  /** Days a decision record is kept; stamped as the record's TTL. */
+  readonly decisionRetentionDays: number;
+  /**
+   * The decision policy.
+   * @default - Voice ID's own decisions, no extra thresholds
+   */
+  readonly policy?: DecisionPolicy;
+  /**
+   * Hard deadline for one decision, waiting for speech and retries included. Must leave at least
+   * 1.5 s of Connect's 8 s limit.
+   * @default Duration.millis(6500)
+   */
+  readonly decisionBudget?: Duration;
+  /**
+   * Spacing between two EvaluateSession calls for one contact while speech is still streaming, so
+   * that one caller does not spend the account's 60 TPS quota.
+   * @default Duration.seconds(1)
+   */
+  readonly evaluatePollInterval?: Duration;
+  /**
+   * Memory of the function; more memory also means more CPU and a faster cold start.
+   * @default 1024
+   */
+  readonly memorySize?: number;
+  /**
+   * Concurrency reserved for the function, so other functions cannot starve calls in progress.
+   * @default - unreserved (the account's pool)
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * How long the function's logs are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Key encrypting the function's log group.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
+  /**
+   * Topic the function's alarms notify.
+   * @default - alarms without actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+/**
+ * The Lambda an Amazon Connect contact flow invokes to decide about a caller with Voice ID:
+ * bundled with esbuild (minified, source maps, Node.js 22 on arm64), least privilege through the
+ * domain's and the table's grants, a log group with retention, and alarms.
+ */
+export class ContactFlowDecisionFunction extends Construct {
+  readonly function: lambda.IFunction;
+  /** Version of the decision policy, recorded with every decision. */
+  readonly policyVersion: string;
+  readonly alarms: cloudwatch.IAlarm[];
+
+  constructor(scope: Construct, id: string, props: ContactFlowDecisionFunctionProps) {
+    super(scope, id);
+    const budget = props.decisionBudget ?? Duration.millis(6500);
+    const pollInterval = props.evaluatePollInterval ?? Duration.seconds(1);
+    validate(props, budget, pollInterval);
+
+    const policy = props.policy ?? {};
+    this.policyVersion = policyVersionOf(policy);
+
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logEncryptionKey,
+    });
+
+    const fn = new NodejsFunction(this, 'Function', {
+      description: 'Decides about a caller from Voice ID EvaluateSession for an Amazon Connect contact flow',
+      entry: path.join(__dirname, '..', '..', 'lambda', 'contact-flow-decision', 'handler.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      // Connect stops waiting at 8 s; the handler answers before its own budget, well inside this.
+      timeout: CONNECT_LIMIT,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        VOICE_ID_DOMAIN_ID: props.domain.domainId,
+        DECISIONS_TABLE_NAME: props.decisionsTable.tableName,
+        DECISION_RETENTION_DAYS: String(props.decisionRetentionDays),
+        DECISION_BUDGET_MS: String(budget.toMilliseconds()),
+        EVALUATE_POLL_INTERVAL_MS: String(pollInterval.toMilliseconds()),
+        POLICY_VERSION: this.policyVersion,
+        ...optionalNumber('POLICY_MIN_AUTHENTICATION_SCORE', policy.minAuthenticationScore),
+        ...optionalNumber('POLICY_MAX_KNOWN_FRAUDSTER_RISK_SCORE', policy.maxKnownFraudsterRiskScore),
+        ...optionalNumber('POLICY_MAX_VOICE_SPOOFING_RISK_SCORE', policy.maxVoiceSpoofingRiskScore),
+        POWERTOOLS_SERVICE_NAME: 'contact-flow-decision',
+        POWERTOOLS_METRICS_NAMESPACE: 'VoiceIdConnect',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: BUNDLING,
+    });
+    this.function = fn;
+
+    props.domain.grantEvaluate(fn);
+    grantRecordItems(props.decisionsTable, fn);
+
+    Validations.of(fn).acknowledge(
+      {
+        id: 'HIPAA.Security-LambdaInsideVPC',
+        reason: 'Invoked synchronously by Amazon Connect and calls only Voice ID and DynamoDB public endpoints; a VPC adds network hops inside an 8-second phone-call budget and stores no data.',
+      },
+      {
+        id: 'NIST.800.53.R5-LambdaInsideVPC',
+        reason: 'Invoked synchronously by Amazon Connect and calls only Voice ID and DynamoDB public endpoints; a VPC adds network hops inside an 8-second phone-call budget and stores no data.',
+      },
+      {
+        id: 'NIST.800.53.R5-LambdaDLQ',
+        reason: 'Invoked synchronously by Amazon Connect, which takes the flow\'s error branch on failure; there are no asynchronous events to dead-letter.',
+      },
+      {
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason: 'Invoked synchronously by Amazon Connect, which takes the flow\'s error branch on failure; there are no asynchronous events to dead-letter.',
+      },
+    );
+    if (props.reservedConcurrentExecutions === undefined) {
+      const reason = 'Reserving concurrency caps simultaneous calls at peak; it is sized per contact center with the reservedConcurrentExecutions prop.';
+      Validations.of(fn).acknowledge(
+        { id: 'NIST.800.53.R5-LambdaConcurrency', reason },
+        { id: 'HIPAA.Security-LambdaConcurrency', reason },
+      );
+    }
+
+    this.alarms = this.createAlarms(fn, budget, props.alarmTopic);
+  }
+
+  private createAlarms(fn: lambda.Function, budget: Duration, topic?: sns.ITopic): cloudwatch.IAlarm[] {
+    const period = Duration.minutes(1);
+    const alarms = [
+      fn.metricErrors({ period, statistic: 'Sum' }).createAlarm(this, 'ErrorsAlarm', {
+        alarmDescription: 'The decision function failed: Connect took the flow\'s error branch for these calls.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      fn.metricThrottles({ period, statistic: 'Sum' }).createAlarm(this, 'ThrottlesAlarm', {
+        alarmDescription: 'The decision function was throttled: calls went unevaluated.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      fn.metricDuration({ period: Duration.minutes(5), statistic: 'p99' }).createAlarm(this, 'DurationNearBudgetAlarm', {
+        alarmDescription: 'p99 duration is within 500 ms of the decision budget: callers are about to get RETRY or ERROR for lack of time.',
+        threshold: budget.toMilliseconds() - 500,
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    if (topic) for (const alarm of alarms) alarm.addAlarmAction(new cwActions.SnsAction(topic));
+    return alarms;
+  }
+}
+
+/** Shared by the CDK asset and the benchmarks, so both measure what is deployed. */
+export const BUNDLING: BundlingOptions = {
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  target: 'node22',
+  format: OutputFormat.CJS,
+  // The SDK's ES module builds tree-shake far better than its CommonJS ones.
+  mainFields: ['module', 'main'],
+  // Bundle the SDK instead of using the runtime's copy: versions are pinned and only what is used is loaded.
+  externalModules: [],
+};
+
+/** Exactly the item actions recording needs, with the key used only through DynamoDB. */
+function grantRecordItems(table: dynamodb.ITable, grantee: iam.IGrantable): void {
+  iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:PutItem', 'dynamodb:GetItem'], resourceArns: [table.tableArn] });
+  if (table.encryptionKey) {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      resourceArns: [table.encryptionKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(table).region}.amazonaws.com` } },
+    });
+  }
+}
+
+function optionalNumber(name: string, value: number | undefined): Record<string, string> {
+  return value === undefined ? {} : { [name]: String(value) };
+}
+
+/** A short, stable digest of the policy: changes whenever a threshold does. */
+function policyVersionOf(policy: DecisionPolicy): string {
+  const canonical = JSON.stringify([policy.minAuthenticationScore ?? null, policy.maxKnownFraudsterRiskScore ?? null, policy.maxVoiceSpoofingRiskScore ?? null]);
+  return `p-${crypto.createHash('sha256').update(canonical).digest('hex').slice(0, 10)}`;
+}
+
+function validate(props: ContactFlowDecisionFunctionProps, budget: Duration, pollInterval: Duration): void {
+  const scores: Array<[string, number | undefined]> = [
+    ['policy.minAuthenticationScore', props.policy?.minAuthenticationScore],
+    ['policy.maxKnownFraudsterRiskScore', props.policy?.maxKnownFraudsterRiskScore],
+    ['policy.maxVoiceSpoofingRiskScore', props.policy?.maxVoiceSpoofingRiskScore],
+  ];
+  for (const [name, value] of scores) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 100)) {
+      throw new Error(`ContactFlowDecisionFunction: ${name} must be a whole number from 0 to 100, got ${value}`);
+    }
+  }
+  const maxBudget = CONNECT_LIMIT.toMilliseconds() - MIN_HEADROOM.toMilliseconds();
+  if (!Token.isUnresolved(budget.toMilliseconds()) && (budget.toMilliseconds() < 1000 || budget.toMilliseconds() > maxBudget)) {
+    throw new Error(`ContactFlowDecisionFunction: decisionBudget must be from 1000 ms to ${maxBudget} ms (leaving 1.5 s of Connect's 8 s), got ${budget.toMilliseconds()} ms`);
+  }
+  if (pollInterval.toMilliseconds() < 200 || pollInterval.toMilliseconds() >= budget.toMilliseconds()) {
+    throw new Error(`ContactFlowDecisionFunction: evaluatePollInterval must be at least 200 ms and shorter than decisionBudget, got ${pollInterval.toMilliseconds()} ms`);
+  }
+  if (!Number.isInteger(props.decisionRetentionDays) || props.decisionRetentionDays < 1) {
+    throw new Error(`ContactFlowDecisionFunction: decisionRetentionDays must be a whole number of at least 1, got ${props.decisionRetentionDays}`);
+  }
+  if (props.memorySize !== undefined && (props.memorySize < 128 || props.memorySize > 10240)) {
+    throw new Error(`ContactFlowDecisionFunction: memorySize must be from 128 to 10240 MB, got ${props.memorySize}`);
+  }
+}
