@@ -40,8 +40,6 @@ export async function startLocalFunction(fn: BundledFunction, options: LocalFunc
     AWS_LAMBDA_FUNCTION_NAME: 'local-function',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-    // Node prints a deprecation notice for SDK releases on Node 20; Lambda runs Node 22.
-    AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
     ...options.environment,
   };
   const child: ChildProcess = fork(path.join(__dirname, 'lambda-runner.cjs'), [modulePath, exportName, 'local-function', String(timeoutMs)], {

@@ -50,7 +50,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const emulator = await startEmulator({ ...options.emulator, port: 0, s3Endpoint: s3.endpoint, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
     stoppers.push(emulator.stop);
 
-    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    // s3rver accepts only its own key pair; dynalite and the emulator accept any. Never real credentials.
+    const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
     const ddb = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_REGION, credentials });
     const names = await createTables(ddb, TABLE_DEFINITIONS, 'local');
     ddb.destroy();
@@ -72,6 +73,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         AWS_REGION: LOCAL_REGION,
         AWS_ACCESS_KEY_ID: credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        // The development machines run Node 20; Lambda runs Node 22, which the SDK's notice is about.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
       domainId: domain.Domain!.DomainId!,
       tables: { decisions: names[DECISIONS_TABLE.id], batchJobs: names[BATCH_JOBS_TABLE.id] },

@@ -5,11 +5,8 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp, VoiceIdConnectStacks } from '../../lib/app';
 import { loadConfig } from '../../lib/config';
+import { CDK_CONTEXT } from '../../local/harness/cdk-context';
 
-/** The context of cdk.json (defaults and feature flags), as `cdk synth` would see it. */
-export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
-  fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'),
-).context;
 
 export interface TestApp extends VoiceIdConnectStacks {
   readonly app: App;
@@ -22,7 +19,7 @@ export interface TestApp extends VoiceIdConnectStacks {
  * CloudFormation schema validation costs seconds per synth, so it is off unless a test asks for it.
  */
 export function buildTestApp(overrides: Record<string, unknown> = {}, options: { validation?: boolean } = {}): TestApp {
-  const context = { ...CDK_JSON_CONTEXT, ...overrides };
+  const context = { ...CDK_CONTEXT, ...overrides };
   const app = new App({
     context,
     outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'voice-id-connect-cdk-')),

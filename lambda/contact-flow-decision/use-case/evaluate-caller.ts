@@ -1,0 +1,219 @@
+/**
+ * Use case: decide about one caller within a hard deadline.
+ *
+ * 1. Ask Voice ID (EvaluateSession). While the policy's answer is RETRY (speech still pending and the
+ *    stream still open), ask again every `pollIntervalMs`, as long as the wait budget allows. The spacing
+ *    keeps one contact from burning the account's 60 TPS EvaluateSession quota.
+ * 2. Throttling, 5xx, network errors and call timeouts are retried with full-jitter exponential backoff,
+ *    inside the same budget. The SDK client makes a single attempt per call (`maxAttempts: 1`) because
+ *    its own retry strategy knows nothing about this deadline.
+ * 3. Every Voice ID call is given a timeout that ends no later than `deadline - recordReserveMs`, so
+ *    there is always time left to record and answer. When the budget runs out the answer is RETRY
+ *    (a usable "speech pending" result was seen) or ERROR (no usable result); the Lambda never times out.
+ * 4. The decision is recorded. A failure to record does NOT change the decision: the caller still gets
+ *    the real answer, with `recordStatus: FAILED` and an empty `decisionId`; the handler counts it in the
+ *    `RecordFailures` metric. (Failing the call instead would punish the caller for an audit-trail outage;
+ *    an un-recorded AUTHENTICATED is visible in that metric and in the logs.)
+ *
+ * Failures never authenticate anyone: every error path ends in ERROR.
+ */
+import { decide, type CallerDecision, type Verdict } from '../domain/decision-policy';
+import { buildDecisionRecord } from '../domain/decision-record';
+import { DeadlineExceededError, type DecisionError, InternalError, VoiceIdError } from '../domain/errors';
+import { effectivePolicy, type EffectivePolicy, type PolicyThresholds } from '../domain/policy';
+import { toOutcome, type VoiceIdEvaluation } from '../domain/voice-id-outcome';
+import type { ContactFlowInput } from '../adapters/connect-event';
+import type { DecisionStore, RecordStatus } from '../adapters/decision-store';
+import type { VoiceIdGateway } from '../adapters/voice-id-gateway';
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export interface EvaluateCallerDependencies {
+  readonly voiceId: VoiceIdGateway;
+  readonly store: DecisionStore;
+  readonly clock: Clock;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Numbers in [0, 1): backoff jitter and unique record keys. */
+  readonly random: () => number;
+}
+
+export interface EvaluateCallerSettings {
+  readonly deploymentPolicy: PolicyThresholds;
+  readonly policyVersion: string;
+  readonly retentionDays: number;
+  /** Total budget from `startedAt`: the hard deadline. */
+  readonly budgetMs: number;
+  /** Spacing of EvaluateSession calls while speech is pending. */
+  readonly pollIntervalMs: number;
+  /** Kept free at the end of the budget for recording and answering. Default 1000. */
+  readonly recordReserveMs?: number;
+  /** Upper bound of one EvaluateSession call. Default 2500. */
+  readonly callTimeoutMs?: number;
+  /** No call is started with less time than this before the Voice ID deadline. Default 250. */
+  readonly minCallTimeMs?: number;
+  /** Backoff base and cap for retried errors. Defaults 100 and 1000. */
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+  /** Retries of failed calls (not polls). Default 3. */
+  readonly maxErrorRetries?: number;
+}
+
+export type RecordOutcome = RecordStatus | 'FAILED';
+
+export interface CallerDecisionResult {
+  readonly contactId: string;
+  readonly decision: CallerDecision;
+  /** Machine code: the policy reason, or the error's detail. */
+  readonly reason: string;
+  readonly error?: DecisionError;
+  readonly evaluation?: VoiceIdEvaluation;
+  readonly policy: EffectivePolicy;
+  readonly voiceIdCalls: number;
+  /** Failed calls that were asked again. */
+  readonly retries: number;
+  readonly decisionId: string;
+  readonly recordStatus: RecordOutcome;
+  /** Why the record failed, when it did. */
+  readonly recordError?: Error;
+  readonly elapsedMs: number;
+}
+
+const DEFAULTS = {
+  recordReserveMs: 1000,
+  callTimeoutMs: 2500,
+  minCallTimeMs: 250,
+  backoffBaseMs: 100,
+  backoffMaxMs: 1000,
+  maxErrorRetries: 3,
+} as const;
+
+/** Below this, recording is not attempted at all (it could not finish before the deadline). */
+const MIN_RECORD_TIME_MS = 50;
+
+/**
+ * @param startedAt epoch ms the budget counts from (the handler's start)
+ * @throws nothing: every failure becomes an ERROR result
+ */
+export async function evaluateCaller(
+  input: ContactFlowInput,
+  deps: EvaluateCallerDependencies,
+  settings: EvaluateCallerSettings,
+  startedAt: number = deps.clock.now(),
+): Promise<CallerDecisionResult> {
+  const s = { ...DEFAULTS, ...definedOnly(settings) };
+  const deadline = startedAt + s.budgetMs;
+  const voiceIdDeadline = deadline - s.recordReserveMs;
+  const policy = effectivePolicy(settings.deploymentPolicy, settings.policyVersion, input.policyOverrides);
+
+  const evaluated = await evaluateWithinBudget(input.sessionName, policy, deps, s, voiceIdDeadline);
+
+  const decision: CallerDecision = evaluated.verdict?.decision ?? 'ERROR';
+  const reason = evaluated.verdict?.reason ?? evaluated.error?.detail ?? 'UNKNOWN';
+  const record = buildDecisionRecord(
+    {
+      contactId: input.contactId,
+      sessionName: input.sessionName,
+      decision,
+      reason,
+      errorCode: evaluated.error?.errorCode,
+      evaluation: evaluated.evaluation,
+      policy,
+      voiceIdCalls: evaluated.calls,
+    },
+    deps.clock.now(),
+    settings.retentionDays,
+    deps.random,
+  );
+
+  let recordStatus: RecordOutcome = 'FAILED';
+  let decisionId = '';
+  let recordError: Error | undefined;
+  const recordTime = deadline - deps.clock.now();
+  if (recordTime < MIN_RECORD_TIME_MS) {
+    recordError = new Error(`No time left to record the decision (${recordTime} ms)`);
+  } else {
+    try {
+      const stored = await deps.store.record(record, { timeoutMs: recordTime });
+      recordStatus = stored.status;
+      decisionId = stored.decisionId;
+    } catch (error: unknown) {
+      recordError = error instanceof Error ? error : new Error('Recording the decision failed');
+    }
+  }
+
+  return {
+    contactId: input.contactId,
+    decision,
+    reason,
+    error: evaluated.error,
+    evaluation: evaluated.evaluation,
+    policy,
+    voiceIdCalls: evaluated.calls,
+    retries: evaluated.retries,
+    decisionId,
+    recordStatus,
+    recordError,
+    elapsedMs: deps.clock.now() - startedAt,
+  };
+}
+
+interface Evaluated {
+  /** Set when a usable answer was obtained. */
+  readonly verdict?: Verdict;
+  readonly evaluation?: VoiceIdEvaluation;
+  /** Set when no usable answer was obtained. */
+  readonly error?: DecisionError;
+  readonly calls: number;
+  readonly retries: number;
+}
+
+type Settings = Required<Omit<EvaluateCallerSettings, 'deploymentPolicy'>> & Pick<EvaluateCallerSettings, 'deploymentPolicy'>;
+
+async function evaluateWithinBudget(
+  sessionName: string,
+  policy: EffectivePolicy,
+  { voiceId, clock, sleep, random }: EvaluateCallerDependencies,
+  s: Settings,
+  voiceIdDeadline: number,
+): Promise<Evaluated> {
+  let calls = 0;
+  let retries = 0;
+  let latest: { evaluation: VoiceIdEvaluation; verdict: Verdict } | undefined;
+  let lastError: VoiceIdError | undefined;
+  const timeLeft = (): number => voiceIdDeadline - clock.now();
+
+  while (timeLeft() >= s.minCallTimeMs) {
+    calls++;
+    try {
+      const evaluation = await voiceId.evaluateSession(sessionName, { timeoutMs: Math.min(s.callTimeoutMs, timeLeft()) });
+      lastError = undefined;
+      latest = { evaluation, verdict: decide(toOutcome(evaluation), policy) };
+      if (latest.verdict.decision !== 'RETRY') break;
+      // Speech pending while the stream is open: ask again after the poll interval, if there is time.
+      if (timeLeft() - s.pollIntervalMs < s.minCallTimeMs) break;
+      await sleep(s.pollIntervalMs);
+    } catch (error: unknown) {
+      lastError = error instanceof VoiceIdError ? error : undefined;
+      if (!lastError) return { error: new InternalError('VOICE_ID_GATEWAY_FAILED', 'The Voice ID gateway failed unexpectedly', { cause: error }), calls, retries };
+      // A pending answer already seen is still the honest answer (RETRY); do not turn it into ERROR.
+      if (latest) break;
+      if (!lastError.retryable || retries >= s.maxErrorRetries) break;
+      const delay = Math.floor(random() * Math.min(s.backoffMaxMs, s.backoffBaseMs * 2 ** retries));
+      if (timeLeft() - delay < s.minCallTimeMs) break;
+      retries++;
+      await sleep(delay);
+    }
+  }
+
+  if (latest) return { ...latest, calls, retries };
+  // The last failure names the problem (VOICE_ID_THROTTLED after retries, DEADLINE_EXCEEDED for timeouts, ...).
+  if (lastError) return { error: lastError, calls, retries };
+  return { error: new DeadlineExceededError('NO_TIME_FOR_VOICE_ID', 'The budget left no time to call Voice ID'), calls, retries };
+}
+
+function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,370 @@
+import * as path from 'node:path';
+import { ArnFormat, CfnElement, CustomResource, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as connect from 'aws-cdk-lib/aws-connect';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { MAX_FLOW_RETRIES, renderVoiceIdAuthenticationFlow } from './connect-flow';
+import { BUNDLING } from './contact-flow-decision-function';
+import { IVoiceIdDomain } from './voice-id-domain';
+
+/** `arn:<partition>:connect:<region>:<account>:instance/<uuid>`. */
+const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** `<instance ARN>/queue/<uuid>`. */
+const QUEUE_ARN_SUFFIX = /^\/queue\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Voice ID watchlist ids are 22 alphanumerics. */
+const WATCHLIST_ID = /^[a-zA-Z0-9]{22}$/;
+
+/** Properties of a {@link ConnectVoiceIdIntegration}. */
+export interface ConnectVoiceIdIntegrationProps {
+  /** ARN of the Amazon Connect instance: `arn:<partition>:connect:<region>:<account>:instance/<id>`. */
+  readonly instanceArn: string;
+  /** The Lambda the flow invokes for a decision (returns `decision` and `decisionId` as a string map). */
+  readonly decisionFunction: lambda.IFunction;
+  /** The Voice ID domain to associate with the instance (one domain per instance). */
+  readonly domain: IVoiceIdDomain;
+  /**
+   * Name of the contact flow in the instance (1-127 characters). Names are unique per instance, so
+   * two stacks deploying into one instance must choose different names.
+   * @default 'Voice ID authentication'
+   */
+  readonly flowName?: string;
+  /**
+   * Set Voice ID authentication threshold: the score (0-100) at or above which Voice ID accepts the caller.
+   * @default 90
+   */
+  readonly authenticationThreshold?: number;
+  /**
+   * Set Voice ID authentication response time: seconds (5-10) of net caller speech before Voice ID decides.
+   * @default 10
+   */
+  readonly authenticationResponseTimeSeconds?: number;
+  /**
+   * Set Voice ID fraud detection threshold: the risk score (0-100) at or above which a caller is high risk.
+   * @default 50
+   */
+  readonly fraudThreshold?: number;
+  /**
+   * Fraudster watchlist (22 letters or digits) to screen callers against.
+   * @default - the domain's default watchlist
+   */
+  readonly watchlistId?: string;
+  /**
+   * How many more times the flow asks the caller to keep talking and re-invokes the Lambda when it answers
+   * RETRY (speech still streaming); after that the caller is handed off as INCONCLUSIVE (1-5).
+   * @default 2
+   */
+  readonly maxRetries?: number;
+  /**
+   * Queue HIGH_RISK callers are transferred to (an ARN of a queue of this instance), with the contact
+   * attributes `voiceIdHighRisk=true` and `voiceIdAuthenticated=false`.
+   * @default - HIGH_RISK callers hear a neutral prompt and are disconnected
+   */
+  readonly fraudQueueArn?: string;
+  /**
+   * Queue every other caller is transferred to after the check (an ARN of a queue of this instance).
+   * Agents and later flows read `voiceIdAuthenticated` (`true` only for AUTHENTICATED) and `voiceIdDecision`.
+   * @default - the contact's working queue, which the flow transferring into this one sets (Set working queue)
+   */
+  readonly nextQueueArn?: string;
+  /**
+   * Flow parameter `minAuthenticationScore` (0-100) passed to the Lambda. The Lambda applies it only when it
+   * is stricter than its own policy, so it can tighten but never loosen authentication.
+   * @default - not passed; the Lambda's deployment policy applies
+   */
+  readonly minAuthenticationScore?: number;
+  /**
+   * How long the association handler's and the Provider framework's logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Key encrypting those log groups.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
+}
+
+/**
+ * Wires an Amazon Connect instance to Voice ID and the decision Lambda:
+ *
+ * - `AWS::Connect::IntegrationAssociation` (LAMBDA_FUNCTION) for the decision function, and an invoke
+ *   permission for `connect.amazonaws.com` scoped to the instance (SourceArn) and its account (SourceAccount).
+ * - The Voice ID domain <-> instance association (`VOICE_ID`, which CloudFormation does not support), as a
+ *   custom resource on the CDK Provider framework whose handler is idempotent and refuses to displace
+ *   another domain.
+ * - The contact flow `lib/connect/flows/voice-id-authentication.json` (`AWS::Connect::ContactFlow`, ACTIVE).
+ *
+ * **Flow contract.** Transfer callers into the flow with the contact attribute `customerId` set to the
+ * claimed identity (Voice ID's CustomerSpeakerId); the flow copies it into the contact's Customer ID. If
+ * the attribute is absent the block takes its error branch and any Customer ID set before is kept; with
+ * none, Voice ID can still screen for fraud but answers NOT_ENROLLED for authentication. The flow leaves
+ * `voiceIdAuthenticated` (`true` only after AUTHENTICATED), `voiceIdDecision`, `voiceIdDecisionId` and,
+ * for fraud, `voiceIdHighRisk` on the contact.
+ */
+export class ConnectVoiceIdIntegration extends Construct {
+  /** The contact flow. */
+  readonly contactFlow: connect.CfnContactFlow;
+  /** ARN of the contact flow, e.g. for a TransferToFlow action or a phone number association. */
+  readonly contactFlowArn: string;
+  /** IntegrationAssociationId of the Voice ID domain association. */
+  readonly voiceIdAssociationId: string;
+  /** The Lambda integration association. */
+  readonly lambdaIntegration: connect.CfnIntegrationAssociation;
+  /** The function behind the Voice ID association custom resource. */
+  readonly associationHandler: lambda.IFunction;
+
+  constructor(scope: Construct, id: string, props: ConnectVoiceIdIntegrationProps) {
+    super(scope, id);
+    const settings = validate(props);
+    const stack = Stack.of(this);
+    const instance = stack.splitArn(props.instanceArn, ArnFormat.SLASH_RESOURCE_NAME);
+    const instanceId = instance.resourceName as string;
+
+    // 1. The decision Lambda: callable by this instance only, and associated with it.
+    props.decisionFunction.addPermission(`ConnectInvoke${stableSuffix(this)}`, {
+      principal: new iam.ServicePrincipal('connect.amazonaws.com'),
+      action: 'lambda:InvokeFunction',
+      sourceAccount: instance.account,
+      sourceArn: props.instanceArn,
+    });
+    this.lambdaIntegration = new connect.CfnIntegrationAssociation(this, 'LambdaIntegration', {
+      instanceId: props.instanceArn,
+      integrationType: 'LAMBDA_FUNCTION',
+      integrationArn: props.decisionFunction.functionArn,
+    });
+
+    // 2. The Voice ID domain association (custom resource).
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const handlerLogGroup = new logs.LogGroup(this, 'AssociationHandlerLogGroup', { retention: logRetention, encryptionKey: props.logEncryptionKey });
+    const handlerRole = this.functionRole('AssociationHandlerRole', handlerLogGroup, 'Role of the Voice ID association custom resource handler');
+    const handler = new NodejsFunction(this, 'AssociationHandler', {
+      description: 'Associates a Voice ID domain with an Amazon Connect instance (custom resource)',
+      entry: path.join(__dirname, '..', '..', 'lambda', 'connect-voice-id-association', 'handler.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      role: handlerRole,
+      logGroup: handlerLogGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: { POWERTOOLS_SERVICE_NAME: 'connect-voice-id-association', NODE_OPTIONS: '--enable-source-maps' },
+      bundling: BUNDLING,
+    });
+    this.associationHandler = handler;
+    this.grantManageVoiceIdAssociation(handlerRole, props.instanceArn);
+    // voiceid:DescribeDomain on this domain, with kms:Decrypt through Voice ID only. The domain has no
+    // narrower grant than grantEvaluate, so EvaluateSession on this one domain comes along.
+    props.domain.grantEvaluate(handlerRole);
+
+    const providerLogGroup = new logs.LogGroup(this, 'AssociationProviderLogGroup', { retention: logRetention, encryptionKey: props.logEncryptionKey });
+    const provider = new cr.Provider(this, 'AssociationProvider', {
+      onEventHandler: handler,
+      logGroup: providerLogGroup,
+      frameworkOnEventRole: this.functionRole('AssociationProviderRole', providerLogGroup, 'Role of the CDK Provider framework function of the Voice ID association'),
+    });
+    const association = new CustomResource(this, 'VoiceIdAssociation', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::ConnectVoiceIdAssociation',
+      properties: { InstanceId: instanceId, DomainArn: props.domain.domainArn },
+    });
+    this.voiceIdAssociationId = association.ref;
+    this.acknowledgeFindings(handler, handlerRole, provider);
+
+    // 3. The contact flow.
+    const rendered = renderVoiceIdAuthenticationFlow({ ...settings, decisionFunctionArn: props.decisionFunction.functionArn });
+    this.contactFlow = new connect.CfnContactFlow(this, 'ContactFlow', {
+      instanceArn: props.instanceArn,
+      name: settings.flowName,
+      type: 'CONTACT_FLOW',
+      state: 'ACTIVE',
+      description: `Voice ID caller authentication and fraud screening (voice-id-authentication.json ${rendered.fileDigest})`,
+      content: Fn.sub(rendered.body, rendered.variables),
+    });
+    // Connect checks at save time that the flow's Lambda is associated with the instance.
+    this.contactFlow.addDependency(this.lambdaIntegration);
+    this.contactFlow.node.addDependency(association);
+    this.contactFlowArn = this.contactFlow.attrContactFlowArn;
+  }
+
+  /**
+   * What CreateIntegrationAssociation / DeleteIntegrationAssociation with `VOICE_ID` need (the custom policy
+   * AWS documents next to AmazonConnectVoiceIDFullAccess): the association APIs on this instance, Connect's
+   * service-linked role policy, and Connect's managed EventBridge rule.
+   */
+  /**
+   * A Lambda role that may write to its own log group only (instead of AWSLambdaBasicExecutionRole's
+   * `logs:*` on every log group), through a customer-managed policy.
+   */
+  private functionRole(id: string, logGroup: logs.ILogGroup, description: string): iam.Role {
+    const role = new iam.Role(this, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
+    const policy = new iam.ManagedPolicy(this, `${id}LogsPolicy`, {
+      description: 'Writes the function\'s logs to its own log group',
+      statements: [
+        new iam.PolicyStatement({ sid: 'WriteOwnLogGroup', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}:*`] }),
+      ],
+    });
+    // Attached from the role's side, so that the function (which depends on its role) waits for the policy.
+    role.addManagedPolicy(policy);
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnElement)}.Arn>:*]`,
+      reason: 'Lambda names a log stream per execution environment at run time; the wildcard covers the streams of this one log group.',
+    });
+    return role;
+  }
+
+  private grantManageVoiceIdAssociation(role: iam.Role, instanceArn: string): void {
+    const stack = Stack.of(this);
+    const policy = new iam.ManagedPolicy(this, 'AssociationPolicy', {
+      description: 'Lets the custom resource associate a Voice ID domain with one Amazon Connect instance',
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'ManageVoiceIdAssociationOfThisInstance',
+          actions: ['connect:CreateIntegrationAssociation', 'connect:DeleteIntegrationAssociation', 'connect:ListIntegrationAssociations'],
+          resources: [instanceArn, `${instanceArn}/integration-association/*`],
+        }),
+        new iam.PolicyStatement({
+          sid: 'AddVoiceIdPermissionsToConnectServiceLinkedRole',
+          actions: ['iam:PutRolePolicy'],
+          resources: [`arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect*`],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ManageConnectManagedVoiceIdRule',
+          actions: ['events:PutRule', 'events:PutTargets', 'events:DeleteRule', 'events:RemoveTargets'],
+          resources: [`arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/*`],
+          conditions: { StringEquals: { 'events:ManagedBy': 'connect.amazonaws.com' } },
+        }),
+      ],
+    });
+    role.addManagedPolicy(policy);
+    Validations.of(policy).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::${instanceArnForNag(instanceArn)}/integration-association/*]`,
+        reason: 'DeleteIntegrationAssociation acts on the association the handler created, whose id Connect generates; the wildcard stays inside this instance.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${accountForNag(stack)}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect*]`,
+        reason: 'Connect adds the Voice ID policy to its service-linked role, whose name carries a generated suffix (AWSServiceRoleForAmazonConnect_<id>); AWS documents exactly this pattern.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:events:${regionForNag(stack)}:${accountForNag(stack)}:rule/*]`,
+        reason: 'Connect names its managed Voice ID rule itself; the events:ManagedBy = connect.amazonaws.com condition limits the actions to rules Connect manages.',
+      },
+    );
+  }
+
+  private acknowledgeFindings(handler: NodejsFunction, handlerRole: iam.Role, provider: cr.Provider): void {
+    const stack = Stack.of(this);
+    const noVpc = 'Runs only during deployment and calls the public Amazon Connect API; it holds no data and needs no network isolation.';
+    const noDlq = 'Invoked synchronously by the Provider framework during a deployment; a failure fails the deployment, there is nothing to re-drive.';
+    const noConcurrency = 'Runs once per deployment of this stack; reserving concurrency would only take it from the account pool.';
+    // The Provider framework does not expose its function; 'framework-onEvent' is its construct id.
+    const frameworkFunction = provider.node.findChild('framework-onEvent');
+    for (const fn of [handler, frameworkFunction]) {
+      Validations.of(fn).acknowledge(
+        { id: 'NIST.800.53.R5-LambdaInsideVPC', reason: noVpc },
+        { id: 'HIPAA.Security-LambdaInsideVPC', reason: noVpc },
+        { id: 'NIST.800.53.R5-LambdaDLQ', reason: noDlq },
+        { id: 'HIPAA.Security-LambdaDLQ', reason: noDlq },
+        { id: 'NIST.800.53.R5-LambdaConcurrency', reason: noConcurrency },
+        { id: 'HIPAA.Security-LambdaConcurrency', reason: noConcurrency },
+      );
+    }
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Pinned to Node.js 22 like every function of this app, matching the esbuild target it is bundled for; moved together with them.',
+    });
+
+    // The domain's grant lands in the role's default (inline) policy; everything else is in managed policies.
+    const grantReason = 'Holds only what IVoiceIdDomain.grantEvaluate adds (Voice ID on this one domain, kms:Decrypt through Voice ID); the domain construct owns that statement.';
+    Validations.of(handlerRole.node.findChild('DefaultPolicy')).acknowledge(
+      { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: grantReason },
+      { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: grantReason },
+    );
+    // The framework grants itself the right to invoke the handler (any version: `<arn>:*`) in its role's default policy.
+    const frameworkRole = this.node.findChild('AssociationProviderRole');
+    const invokeReason = 'The CDK Provider framework grants itself lambda:InvokeFunction on the handler; CDK writes it into the role\'s default policy.';
+    Validations.of(frameworkRole.node.findChild('DefaultPolicy')).acknowledge(
+      { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: invokeReason },
+      { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: invokeReason },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(handler.node.defaultChild as CfnElement)}.Arn>:*]`,
+        reason: 'The Provider framework may invoke any version of the association handler (lambda:InvokeFunction on <handler ARN>:*), and only that function.',
+      },
+    );
+  }
+}
+
+/** Settings after defaults, as the flow renderer takes them. */
+interface ResolvedSettings {
+  readonly flowName: string;
+  readonly authenticationThreshold: number;
+  readonly authenticationResponseTimeSeconds: number;
+  readonly fraudThreshold: number;
+  readonly watchlistId?: string;
+  readonly maxRetries: number;
+  readonly fraudQueueArn?: string;
+  readonly nextQueueArn?: string;
+  readonly minAuthenticationScore?: number;
+}
+
+function validate(props: ConnectVoiceIdIntegrationProps): ResolvedSettings {
+  const fail = (message: string): never => {
+    throw new Error(`ConnectVoiceIdIntegration: ${message}`);
+  };
+  const { instanceArn } = props;
+  if (!Token.isUnresolved(instanceArn) && !INSTANCE_ARN.test(instanceArn)) {
+    fail(`instanceArn must be an Amazon Connect instance ARN (arn:<partition>:connect:<region>:<account>:instance/<id>), got '${instanceArn}'`);
+  }
+  const integer = (name: string, value: number | undefined, min: number, max: number, fallback: number): number => {
+    const v = value ?? fallback;
+    if (!Number.isInteger(v) || v < min || v > max) fail(`${name} must be a whole number from ${min} to ${max}, got ${v}`);
+    return v;
+  };
+  const settings: ResolvedSettings = {
+    flowName: props.flowName ?? 'Voice ID authentication',
+    authenticationThreshold: integer('authenticationThreshold', props.authenticationThreshold, 0, 100, 90),
+    authenticationResponseTimeSeconds: integer('authenticationResponseTimeSeconds', props.authenticationResponseTimeSeconds, 5, 10, 10),
+    fraudThreshold: integer('fraudThreshold', props.fraudThreshold, 0, 100, 50),
+    maxRetries: integer('maxRetries', props.maxRetries, 1, MAX_FLOW_RETRIES, 2),
+    watchlistId: props.watchlistId,
+    fraudQueueArn: props.fraudQueueArn,
+    nextQueueArn: props.nextQueueArn,
+    minAuthenticationScore: props.minAuthenticationScore === undefined ? undefined : integer('minAuthenticationScore', props.minAuthenticationScore, 0, 100, 0),
+  };
+  const { flowName } = settings;
+  if (!Token.isUnresolved(flowName) && (flowName.trim().length === 0 || flowName.length > 127)) {
+    fail(`flowName must be 1-127 characters and not blank, got '${flowName}'`);
+  }
+  if (props.watchlistId !== undefined && !Token.isUnresolved(props.watchlistId) && !WATCHLIST_ID.test(props.watchlistId)) {
+    fail(`watchlistId must be 22 letters or digits, got '${props.watchlistId}'`);
+  }
+  for (const [name, queueArn] of [['fraudQueueArn', props.fraudQueueArn], ['nextQueueArn', props.nextQueueArn]] as const) {
+    if (queueArn === undefined || Token.isUnresolved(queueArn) || Token.isUnresolved(instanceArn)) continue;
+    if (!queueArn.startsWith(instanceArn) || !QUEUE_ARN_SUFFIX.test(queueArn.slice(instanceArn.length))) {
+      fail(`${name} must be the ARN of a queue of instance ${instanceArn} (<instanceArn>/queue/<id>), got '${queueArn}'`);
+    }
+  }
+  return settings;
+}
+
+/** A suffix that keeps permission ids unique when two integrations share one function. */
+function stableSuffix(scope: Construct): string {
+  return scope.node.addr.slice(0, 8);
+}
+
+/** How cdk-nag prints a value in a finding id: tokens as `<Logical.Attr>` / `<AWS::Pseudo>`, literals as is. */
+function instanceArnForNag(instanceArn: string): string {
+  return Token.isUnresolved(instanceArn) ? '<instanceArn>' : instanceArn;
+}
+function accountForNag(stack: Stack): string {
+  return Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+}
+function regionForNag(stack: Stack): string {
+  return Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+}

@@ -1,0 +1,131 @@
+/**
+ * `npm start`: synthesizes the app, starts the local stack (Voice ID emulator, dynalite, s3rver), runs the
+ * bundled contact-flow Lambda from cdk.out against it, and plays a short scripted scenario:
+ * batch-enroll three synthetic speakers, register a fraudster, then place six calls.
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { S3Client } from '@aws-sdk/client-s3';
+import { VoiceIDClient } from '@aws-sdk/client-voice-id';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { App } from 'aws-cdk-lib';
+import { buildApp } from '../lib/app';
+import { loadConfig } from '../lib/config';
+import { findBundledFunction, localEnvironment } from './harness/bundled-function';
+import { startLocalFunction } from './harness/local-function';
+import { startLocalStack } from './harness/local-stack';
+import { localS3Client } from './harness/local-s3';
+import { CDK_CONTEXT } from './harness/cdk-context';
+import { enrollSpeakers, registerFraudsters } from './scenario/batch-jobs';
+import { placeCall } from './scenario/place-call';
+import { ENROLLED_SPEAKERS, FRAUDSTER_VOICE, SCENARIO_CALLS } from './scenario/scenario-data';
+
+const USAGE = `Usage: npm start [-- --verbose] [-- --state-file <path>]
+
+Runs the local stack and a scripted scenario of calls. Options:
+  --verbose            print the Lambda's and the emulator's log lines
+  --state-file <path>  persist the emulator's world to this JSON file
+  --help               show this help`;
+
+function parseCli(): { verbose: boolean; stateFile?: string } {
+  try {
+    const { values } = parseArgs({
+      options: { verbose: { type: 'boolean', default: false }, 'state-file': { type: 'string' }, help: { type: 'boolean', default: false } },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return { verbose: values.verbose ?? false, stateFile: values['state-file'] };
+  } catch (e: unknown) {
+    console.error(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+function synthesize(root: string): string {
+  const outdir = path.join(root, 'cdk.out');
+  // What the CLI sets for `cdk synth`: construct paths and asset paths in the templates' metadata.
+  const app = new App({ outdir, context: { ...CDK_CONTEXT, 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true } });
+  const { stateful, stateless } = buildApp(app, loadConfig((key) => app.node.tryGetContext(key)));
+  const assembly = app.synth();
+  console.log(`1. Synthesized ${assembly.stacks.length} stacks to cdk.out/ (cdk-nag and CloudFormation validation clean):`);
+  for (const stack of [stateful, stateless]) {
+    const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string }> };
+    const counts = new Map<string, number>();
+    for (const r of Object.values(template.Resources)) counts.set(r.Type, (counts.get(r.Type) ?? 0) + 1);
+    const summary = [...counts].filter(([t]) => t !== 'AWS::CDK::Metadata').map(([t, n]) => `${n} ${t.replace(/^AWS::/, '')}`).join(', ');
+    console.log(`   ${stack.stackName}: ${summary}`);
+  }
+  return outdir;
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+
+async function main(): Promise<void> {
+  const options = parseCli();
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const root = path.join(__dirname, '..');
+  const assemblyDir = synthesize(root);
+
+  const log = options.verbose ? (line: string) => console.log(`   | ${line}`) : undefined;
+  const stack = await startLocalStack({ emulator: { clockSpeed: 0, statePath: options.stateFile, log } });
+  try {
+    console.log(`2. Local stack up: Voice ID emulator ${stack.env.AWS_ENDPOINT_URL_VOICE_ID}, DynamoDB ${stack.env.AWS_ENDPOINT_URL_DYNAMODB}, S3 ${stack.env.AWS_ENDPOINT_URL_S3}; domain ${stack.domainId}`);
+    Object.assign(process.env, stack.env);
+    const voiceId = new VoiceIDClient({});
+    const s3: S3Client = localS3Client();
+    const ctx = { voiceId, s3, control: stack.control, domainId: stack.domainId, inputBucket: stack.buckets.batchInput, outputBucket: stack.buckets.batchOutput };
+
+    const enrollment = await enrollSpeakers(ctx, ENROLLED_SPEAKERS);
+    console.log(`3. Batch speaker enrollment ${enrollment.jobId}: ${enrollment.status}`);
+    for (const e of enrollment.output.SuccessfulEnrollments) console.log(`   ${e.CustomerSpeakerId} -> ${e.GeneratedSpeakerId} ${e.EnrollmentStatus}`);
+    for (const e of enrollment.output.Errors) console.log(`   ${e.RequestId} failed: ${e.ErrorCode} ${e.ErrorMessage}`);
+
+    const registration = await registerFraudsters(ctx, [FRAUDSTER_VOICE]);
+    console.log(`4. Fraudster registration ${registration.jobId}: ${registration.status}`);
+    for (const r of registration.output.SuccessfulRegistrations) console.log(`   ${r.GeneratedFraudsterId} ${r.RegistrationStatus} (default watchlist)`);
+
+    const fn = findBundledFunction(assemblyDir, 'ContactFlowDecision/Function');
+    const local = await startLocalFunction(fn, {
+      environment: { ...stack.env, ...localEnvironment(fn, { VOICE_ID_DOMAIN_ID: stack.domainId, DECISIONS_TABLE_NAME: stack.tables.decisions }) },
+      onLog: log,
+    });
+    console.log(`5. Contact-flow Lambda loaded from ${path.relative(root, fn.assetDir)} (init ${local.initMs.toFixed(0)} ms). Calls:`);
+    console.log(`   ${pad('call', 18)}${pad('claims', 8)}${pad('Voice ID authentication', 25)}${pad('Voice ID fraud', 34)}${pad('decision', 18)}expected`);
+    let mismatches = 0;
+    try {
+      for (const [i, call] of SCENARIO_CALLS.entries()) {
+        const contactId = `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`;
+        const { response } = await placeCall(stack, local, call, contactId);
+        const auth = `${response.authenticationDecision}${response.authenticationScore ? ` (${response.authenticationScore})` : ''}`;
+        const fraud = `${response.fraudDecision}${response.fraudReasons ? ` ${response.fraudReasons}` : ''} (${response.knownFraudsterRiskScore || '-'}/${response.voiceSpoofingRiskScore || '-'})`;
+        const ok = response.decision === call.expected;
+        if (!ok) mismatches++;
+        console.log(`   ${pad(call.label, 18)}${pad(call.claimedCustomerId, 8)}${pad(auth, 25)}${pad(fraud, 34)}${pad(response.decision, 18)}${ok ? call.expected : `${call.expected}  <- MISMATCH`}`);
+      }
+    } finally {
+      await local.stop();
+    }
+
+    const ddb = new DynamoDBClient({});
+    const records = await ddb.send(new ScanCommand({ TableName: stack.tables.decisions, Select: 'COUNT' }));
+    console.log(`6. ${records.Count} decision records in the local decisions table (fraud scores shown as known-fraudster/spoofing risk).`);
+    voiceId.destroy();
+    s3.destroy();
+    ddb.destroy();
+    if (mismatches > 0) {
+      console.error(`${mismatches} call(s) did not get the expected decision.`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  process.exit(1);
+});

@@ -1,0 +1,127 @@
+import { EVENT_LIMITS, parseConnectEvent } from '../../../lambda/contact-flow-decision/adapters/connect-event';
+import { InvalidEventError } from '../../../lambda/contact-flow-decision/domain/errors';
+import { CALLER_PHONE, CUSTOMER_ID, fixtureNames, liveEvent, loadFixture } from './support';
+
+function parseError(event: unknown): InvalidEventError {
+  try {
+    parseConnectEvent(event);
+  } catch (error: unknown) {
+    if (error instanceof InvalidEventError) return error;
+    throw error;
+  }
+  throw new Error('expected the event to be rejected');
+}
+
+describe('Connect event parsing: the official samples', () => {
+  test('all six official sample events are present as fixtures', () => {
+    expect(fixtureNames()).toHaveLength(6);
+  });
+
+  test.each(fixtureNames())('%s parses, with the contact id as session name', (name) => {
+    const event = loadFixture(name);
+    const contactId = (event as { Details: { ContactData: { ContactId: string } } }).Details.ContactData.ContactId;
+    expect(parseConnectEvent(event)).toEqual({
+      contactId,
+      sessionName: contactId,
+      policyOverrides: { minAuthenticationScore: undefined, maxKnownFraudsterRiskScore: undefined, maxVoiceSpoofingRiskScore: undefined },
+    });
+  });
+
+  test('the unrendered SAM template (placeholder contact id) is rejected, not crashed on', () => {
+    expect(parseError(loadFixture('ContactFlowEvent.aws-sam-cli.json', { render: false })).detail).toBe('EVENT_FIELD_INVALID');
+  });
+
+  test('the parsed input carries no caller data', () => {
+    const text = JSON.stringify(parseConnectEvent(liveEvent()));
+    expect(text).not.toContain(CALLER_PHONE);
+    expect(text).not.toContain(CUSTOMER_ID);
+    expect(text).not.toContain('Jane');
+  });
+});
+
+describe('Connect event parsing: choosing the session', () => {
+  test('sessionNameOrId names another session', () => {
+    expect(parseConnectEvent(liveEvent({ sessionNameOrId: '6ca32fbd-8f92-46af-92a5-6b0f970f0efe' })).sessionName).toBe('6ca32fbd-8f92-46af-92a5-6b0f970f0efe');
+  });
+
+  test('sessionNameOrId accepts a Voice ID session id', () => {
+    expect(parseConnectEvent(liveEvent({ sessionNameOrId: 'id#Ses0123456789abcdefGHI' })).sessionName).toBe('id#Ses0123456789abcdefGHI');
+  });
+
+  test('evaluateInitialContact=true evaluates the InitialContactId (after transfers)', () => {
+    expect(parseConnectEvent(liveEvent({ evaluateInitialContact: 'true' })).sessionName).toBe('6ca32fbd-8f92-46af-92a5-6b0f970f0efe');
+    expect(parseConnectEvent(liveEvent({ evaluateInitialContact: 'false' })).sessionName).toBe('5ca32fbd-8f92-46af-92a5-6b0f970f0efe');
+  });
+
+  test.each([
+    [{ sessionNameOrId: 'x', evaluateInitialContact: 'true' }, 'SESSION_PARAMETERS_CONFLICT'],
+    [{ evaluateInitialContact: 'yes' }, 'EVALUATE_INITIAL_CONTACT_INVALID'],
+    [{ sessionNameOrId: 'has spaces' }, 'SESSION_NAME_INVALID'],
+    [{ sessionNameOrId: 'a'.repeat(37) }, 'SESSION_NAME_INVALID'],
+    [{ minAuthenticationScore: 'high' }, 'POLICY_PARAMETER_NOT_AN_INTEGER'],
+    [{ maxKnownFraudsterRiskScore: '150' }, 'POLICY_PARAMETER_OUT_OF_RANGE'],
+  ])('parameters %p are an invalid event (%s)', (parameters, detail) => {
+    expect(parseError(liveEvent(parameters)).detail).toBe(detail);
+  });
+
+  test('policy overrides come through as numbers', () => {
+    expect(parseConnectEvent(liveEvent({ minAuthenticationScore: '95' })).policyOverrides.minAuthenticationScore).toBe(95);
+  });
+});
+
+describe('Connect event parsing: malformed events are typed errors', () => {
+  const withContactData = (patch: Record<string, unknown>) => {
+    const event = liveEvent() as { Details: { ContactData: Record<string, unknown> } };
+    Object.assign(event.Details.ContactData, patch);
+    return event;
+  };
+
+  test.each([
+    ['null', null, 'EVENT_NOT_AN_OBJECT'],
+    ['a string', 'ContactFlowEvent', 'EVENT_NOT_AN_OBJECT'],
+    ['a number', 42, 'EVENT_NOT_AN_OBJECT'],
+    ['an array', [liveEvent()], 'EVENT_NOT_AN_OBJECT'],
+    ['undefined', undefined, 'EVENT_NOT_AN_OBJECT'],
+    ['an empty object', {}, 'CONTACT_ID_MISSING'],
+    ['Details without ContactData', { Details: {} }, 'CONTACT_ID_MISSING'],
+    ['Details null', { Details: null }, 'CONTACT_ID_MISSING'],
+    ['no ContactId', withContactData({ ContactId: undefined }), 'CONTACT_ID_MISSING'],
+    ['an empty ContactId', withContactData({ ContactId: '' }), 'CONTACT_ID_MISSING'],
+    ['a numeric ContactId', withContactData({ ContactId: 12345 }), 'EVENT_FIELD_INVALID'],
+    ['a ContactId that is not an id', withContactData({ ContactId: '../../etc/passwd' }), 'EVENT_FIELD_INVALID'],
+    ['Attributes with a non-string value', withContactData({ Attributes: { a: 1 } }), 'EVENT_FIELD_INVALID'],
+    ['Attributes as a string', withContactData({ Attributes: 'a=b' }), 'EVENT_FIELD_INVALID'],
+    ['Parameters with a nested object', { ...liveEvent(), Details: { ...(liveEvent() as { Details: object }).Details, Parameters: { p: { nested: true } } } }, 'EVENT_FIELD_INVALID'],
+    ['Name not a string', { ...liveEvent(), Name: 7 }, 'EVENT_FIELD_INVALID'],
+  ])('%s -> %s', (_, event, detail) => {
+    const error = parseError(event);
+    expect(error.errorCode).toBe('INVALID_EVENT');
+    expect(error.detail).toBe(detail);
+  });
+
+  test('oversized attributes (bytes) are rejected before the schema walks them', () => {
+    expect(parseError(withContactData({ Attributes: { big: 'x'.repeat(EVENT_LIMITS.maxMapBytes + 1) } })).detail).toBe('EVENT_TOO_LARGE');
+  });
+
+  test('too many attributes are rejected', () => {
+    const attributes = Object.fromEntries(Array.from({ length: EVENT_LIMITS.maxMapEntries + 1 }, (_, i) => [`k${i}`, 'v']));
+    expect(parseError(withContactData({ Attributes: attributes })).detail).toBe('EVENT_TOO_LARGE');
+  });
+
+  test('an oversized parameter is rejected', () => {
+    expect(parseError(liveEvent({ p: 'x'.repeat(EVENT_LIMITS.maxMapBytes + 1) })).detail).toBe('EVENT_TOO_LARGE');
+  });
+
+  test('a very long attribute key is rejected', () => {
+    expect(parseError(withContactData({ Attributes: { ['k'.repeat(EVENT_LIMITS.maxKeyLength + 1)]: 'v' } })).detail).toBe('EVENT_TOO_LARGE');
+  });
+
+  test('attributes just within the limits are accepted', () => {
+    expect(() => parseConnectEvent(withContactData({ Attributes: { big: 'x'.repeat(EVENT_LIMITS.maxMapBytes - 3) } }))).not.toThrow();
+  });
+
+  test('error messages never echo caller data', () => {
+    const error = parseError(withContactData({ Attributes: { [CALLER_PHONE]: 5 } }));
+    expect(error.message).not.toContain(CALLER_PHONE);
+  });
+});

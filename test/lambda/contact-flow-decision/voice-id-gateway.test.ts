@@ -1,0 +1,125 @@
+import { SdkVoiceIdGateway, toVoiceIdError } from '../../../lambda/contact-flow-decision/adapters/voice-id-gateway';
+import { VoiceIdError } from '../../../lambda/contact-flow-decision/domain/errors';
+import { CUSTOMER_SPEAKER_ID, evaluateSessionBody, fakeRequestHandler, type FakeHttpResponse, voiceIdClientWith } from './support';
+
+const DOMAIN_ID = 'Dom0123456789abcdefGHI';
+
+function gatewayAnswering(respond: () => FakeHttpResponse | Promise<FakeHttpResponse>) {
+  const fake = fakeRequestHandler(respond);
+  return { gateway: new SdkVoiceIdGateway(voiceIdClientWith(fake.handler), DOMAIN_ID), captured: fake.captured };
+}
+
+async function failure(respond: () => FakeHttpResponse | Promise<FakeHttpResponse>, timeoutMs = 1000): Promise<VoiceIdError> {
+  const { gateway } = gatewayAnswering(respond);
+  try {
+    await gateway.evaluateSession('5ca32fbd-8f92-46af-92a5-6b0f970f0efe', { timeoutMs });
+  } catch (error: unknown) {
+    if (error instanceof VoiceIdError) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('Voice ID gateway on the real SDK client (fake HTTP, no server)', () => {
+  test('sends EvaluateSession for the domain and session', async () => {
+    const { gateway, captured } = gatewayAnswering(() => ({ status: 200, body: evaluateSessionBody({ streamingStatus: 'ONGOING' }) }));
+    await gateway.evaluateSession('5ca32fbd-8f92-46af-92a5-6b0f970f0efe', { timeoutMs: 1000 });
+    expect(captured).toEqual([{ target: 'VoiceID.EvaluateSession', body: { DomainId: DOMAIN_ID, SessionNameOrId: '5ca32fbd-8f92-46af-92a5-6b0f970f0efe' } }]);
+  });
+
+  test('maps the response to domain types and drops the CustomerSpeakerId', async () => {
+    const { gateway } = gatewayAnswering(() => ({
+      status: 200,
+      body: evaluateSessionBody({ streamingStatus: 'ENDED', auth: { decision: 'ACCEPT', score: 97 }, fraud: { decision: 'HIGH_RISK', reasons: ['VOICE_SPOOFING'], knownFraudster: 12, spoofing: 88 } }),
+    }));
+    const evaluation = await gateway.evaluateSession('s1', { timeoutMs: 1000 });
+    expect(evaluation).toEqual({
+      sessionId: 'id#Ses0123456789abcdefGHI',
+      streamingStatus: 'ENDED',
+      authentication: { decision: 'ACCEPT', score: 97, resultId: 'AuthRes0123456789abcde', generatedSpeakerId: 'id#Gs0123456789abcdefGHIJ', acceptanceThreshold: 90 },
+      fraud: {
+        decision: 'HIGH_RISK',
+        reasons: ['VOICE_SPOOFING'],
+        knownFraudsterRiskScore: 12,
+        voiceSpoofingRiskScore: 88,
+        resultId: 'FraudRes0123456789abcd',
+        riskThreshold: 50,
+        watchlistId: 'Wl0123456789abcdefGHIJ',
+        generatedFraudsterId: 'id#Fr0123456789abcdefGHIJ',
+      },
+    });
+    expect(JSON.stringify(evaluation)).not.toContain(CUSTOMER_SPEAKER_ID);
+  });
+
+  test('absent results and a missing streaming status are kept absent / UNKNOWN', async () => {
+    const { gateway } = gatewayAnswering(() => ({ status: 200, body: evaluateSessionBody({}) }));
+    expect(await gateway.evaluateSession('s1', { timeoutMs: 1000 })).toEqual({ sessionId: 'id#Ses0123456789abcdefGHI', streamingStatus: 'UNKNOWN' });
+  });
+
+  test.each([
+    ['an unknown authentication decision', evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'MAYBE' } }), 'UNEXPECTED_AUTHENTICATION_DECISION'],
+    ['an unknown fraud reason', evaluateSessionBody({ streamingStatus: 'ONGOING', fraud: { decision: 'LOW_RISK', reasons: ['NEW_REASON'] } }), 'UNEXPECTED_FRAUD_REASON'],
+    ['an unknown streaming status', evaluateSessionBody({ streamingStatus: 'PAUSED' }), 'UNEXPECTED_STREAMING_STATUS'],
+    ['an out-of-range score', evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'ACCEPT', score: 101 } }), 'UNEXPECTED_AUTHENTICATION_SCORE'],
+  ])('fails closed on %s', async (_, body, detail) => {
+    const error = await failure(() => ({ status: 200, body }));
+    expect(error).toMatchObject({ errorCode: 'VOICE_ID_UNEXPECTED_RESPONSE', detail, retryable: false });
+  });
+
+  test.each([
+    ['ThrottlingException', 400, { __type: 'com.amazonaws.voiceid#ThrottlingException', Message: 'Rate exceeded' }, 'VOICE_ID_THROTTLED', true],
+    ['InternalServerException', 500, { __type: 'InternalServerException', Message: 'oops' }, 'VOICE_ID_UNAVAILABLE', true],
+    ['a bare 503', 503, {}, 'VOICE_ID_UNAVAILABLE', true],
+    ['a bare 429', 429, {}, 'VOICE_ID_THROTTLED', true],
+    ['session not found', 400, { __type: 'ResourceNotFoundException', ResourceType: 'SESSION', Message: 'no' }, 'SESSION_NOT_FOUND', false],
+    ['domain not found', 400, { __type: 'ResourceNotFoundException', ResourceType: 'DOMAIN', Message: 'no' }, 'CONFIGURATION_ERROR', false],
+    ['ValidationException', 400, { __type: 'ValidationException', Message: 'bad' }, 'VOICE_ID_REQUEST_REJECTED', false],
+    ['AccessDeniedException', 403, { __type: 'AccessDeniedException', Message: 'denied' }, 'VOICE_ID_ACCESS_DENIED', false],
+    ['ConflictException', 400, { __type: 'ConflictException', ConflictType: 'DOMAIN_NOT_ACTIVE' }, 'VOICE_ID_CONFLICT', false],
+  ] as const)('maps %s to %s (retryable: %s)', async (_, status, body, errorCode, retryable) => {
+    const error = await failure(() => ({ status, body }));
+    expect(error).toMatchObject({ errorCode, retryable });
+  });
+
+  test('a call that never answers is aborted at its timeout and fails with DEADLINE_EXCEEDED', async () => {
+    const started = Date.now();
+    const error = await failure(
+      () =>
+        new Promise<FakeHttpResponse>(() => {
+          /* never answers */
+        }),
+      50,
+    );
+    expect(error).toMatchObject({ errorCode: 'DEADLINE_EXCEEDED', detail: 'VOICE_ID_CALL_TIMED_OUT', retryable: true });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  test('the abort signal given to the HTTP handler fires at the timeout', async () => {
+    let signal: AbortSignal | undefined;
+    const fake = fakeRequestHandler(
+      (_, abortSignal) =>
+        new Promise<FakeHttpResponse>((_resolve, reject) => {
+          signal = abortSignal;
+          abortSignal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })));
+        }),
+    );
+    const gateway = new SdkVoiceIdGateway(voiceIdClientWith(fake.handler), DOMAIN_ID);
+    await expect(gateway.evaluateSession('s1', { timeoutMs: 30 })).rejects.toMatchObject({ errorCode: 'DEADLINE_EXCEEDED' });
+    expect(signal?.aborted).toBe(true);
+  });
+
+  test('network failures are VOICE_ID_UNAVAILABLE and retryable', () => {
+    expect(toVoiceIdError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toMatchObject({ errorCode: 'VOICE_ID_UNAVAILABLE', detail: 'VOICE_ID_NETWORK_ERROR', retryable: true });
+    expect(toVoiceIdError('not even an error')).toMatchObject({ errorCode: 'VOICE_ID_UNAVAILABLE', retryable: true });
+  });
+
+  test('one call is one HTTP attempt with a maxAttempts 1 client (the use case does the retries)', async () => {
+    let calls = 0;
+    const { gateway } = gatewayAnswering(() => {
+      calls++;
+      return { status: 500, body: { __type: 'InternalServerException' } };
+    });
+    await expect(gateway.evaluateSession('s1', { timeoutMs: 1000 })).rejects.toBeInstanceOf(VoiceIdError);
+    expect(calls).toBe(1);
+  });
+});
