@@ -33,12 +33,25 @@ export interface AppConfig {
   readonly decisionBudgetMs: number;
   /** ARN of the Amazon Connect instance to wire the Lambda, the domain and the flow into, if any. */
   readonly connectInstanceArn?: string;
+  /** Settings of the deployed contact flow (used only with `connectInstanceArn`). */
+  readonly flow: ContactFlowConfig;
   /** Tags applied to every resource. */
   readonly tags: Readonly<Record<string, string>>;
   /** Target account; the stacks are environment-agnostic when neither account nor region is set. */
   readonly account?: string;
   /** Target region. */
   readonly region?: string;
+}
+
+/** Settings of the deployed Voice ID contact flow; absent values take the construct's defaults. */
+export interface ContactFlowConfig {
+  readonly authenticationThreshold?: number;
+  readonly authenticationResponseTimeSeconds?: number;
+  readonly fraudThreshold?: number;
+  readonly watchlistId?: string;
+  readonly maxRetries?: number;
+  readonly fraudQueueArn?: string;
+  readonly nextQueueArn?: string;
 }
 
 /** A configuration value that is not allowed; the message names the key, the value and what is allowed. */
@@ -162,6 +175,25 @@ export function loadConfig(read: ContextReader): AppConfig {
     throw new ConfigError('connectInstanceArn', connectInstanceArn, `an instance in the configured region '${region}' (Voice ID domains serve instances of their own region)`);
   }
 
+  const watchlistId = optionalString(read, 'flowWatchlistId');
+  if (watchlistId !== undefined && !/^[a-zA-Z0-9]{22}$/.test(watchlistId)) throw new ConfigError('flowWatchlistId', watchlistId, 'a Voice ID watchlist id of 22 letters or digits');
+  const queueArn = (key: string) => {
+    const value = optionalString(read, key);
+    if (value !== undefined && !/^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}\/queue\/[0-9a-f-]{36}$/.test(value)) {
+      throw new ConfigError(key, value, 'an Amazon Connect queue ARN, arn:aws:connect:<region>:<account>:instance/<instance-id>/queue/<queue-id>');
+    }
+    return value;
+  };
+  const flow: ContactFlowConfig = {
+    authenticationThreshold: optionalIntegerInRange(read, 'flowAuthenticationThreshold', 0, 100),
+    authenticationResponseTimeSeconds: optionalIntegerInRange(read, 'flowAuthenticationResponseTimeSeconds', 5, 10),
+    fraudThreshold: optionalIntegerInRange(read, 'flowFraudThreshold', 0, 100),
+    watchlistId,
+    maxRetries: optionalIntegerInRange(read, 'flowMaxRetries', 1, 5),
+    fraudQueueArn: queueArn('flowFraudQueueArn'),
+    nextQueueArn: queueArn('flowNextQueueArn'),
+  };
+
   return {
     stage,
     domainName,
@@ -173,6 +205,7 @@ export function loadConfig(read: ContextReader): AppConfig {
     policyMaxVoiceSpoofingRiskScore,
     decisionBudgetMs,
     connectInstanceArn,
+    flow,
     tags: tagsOf(read),
     account,
     region,

@@ -6,7 +6,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ContactFlowDecisionFunction, DecisionPolicy } from './constructs/contact-flow-decision-function';
+import { ConnectVoiceIdIntegration } from './constructs/connect-integration';
 import { IVoiceIdDomain } from './constructs/voice-id-domain';
+import { ContactFlowConfig } from './config';
 
 /** Properties of the {@link StatelessStack}. */
 export interface StatelessStackProps extends StackProps {
@@ -41,6 +43,11 @@ export interface StatelessStackProps extends StackProps {
    * @default - no Amazon Connect wiring
    */
   readonly connectInstanceArn?: string;
+  /**
+   * Settings of the contact flow deployed into the Connect instance.
+   * @default - the ConnectVoiceIdIntegration defaults (threshold 90, fraud threshold 50, 2 retries)
+   */
+  readonly flow?: ContactFlowConfig;
 }
 
 /**
@@ -52,6 +59,8 @@ export class StatelessStack extends Stack {
   readonly alarmTopic: sns.ITopic;
   /** The Lambda Amazon Connect contact flows invoke. */
   readonly decisionFunction: ContactFlowDecisionFunction;
+  /** The Amazon Connect wiring and contact flow, when an instance is configured. */
+  readonly connect?: ConnectVoiceIdIntegration;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -72,5 +81,15 @@ export class StatelessStack extends Stack {
       logEncryptionKey: props.encryptionKey,
       alarmTopic,
     });
+
+    if (props.connectInstanceArn) {
+      this.connect = new ConnectVoiceIdIntegration(this, 'Connect', {
+        instanceArn: props.connectInstanceArn,
+        decisionFunction: this.decisionFunction.function,
+        domain: props.domain,
+        logEncryptionKey: props.encryptionKey,
+        ...props.flow,
+      });
+    }
   }
 }

@@ -173,6 +173,8 @@ export class ConnectVoiceIdIntegration extends Construct {
       resourceType: 'Custom::ConnectVoiceIdAssociation',
       properties: { InstanceId: instanceId, DomainArn: props.domain.domainArn },
     });
+    // The role's subtree holds the domain grant's default policy, which the function does not wait for.
+    association.node.addDependency(handlerRole);
     this.voiceIdAssociationId = association.ref;
     this.acknowledgeFindings(handler, handlerRole, provider);
 
@@ -192,11 +194,6 @@ export class ConnectVoiceIdIntegration extends Construct {
     this.contactFlowArn = this.contactFlow.attrContactFlowArn;
   }
 
-  /**
-   * What CreateIntegrationAssociation / DeleteIntegrationAssociation with `VOICE_ID` need (the custom policy
-   * AWS documents next to AmazonConnectVoiceIDFullAccess): the association APIs on this instance, Connect's
-   * service-linked role policy, and Connect's managed EventBridge rule.
-   */
   /**
    * A Lambda role that may write to its own log group only (instead of AWSLambdaBasicExecutionRole's
    * `logs:*` on every log group), through a customer-managed policy.
@@ -218,6 +215,11 @@ export class ConnectVoiceIdIntegration extends Construct {
     return role;
   }
 
+  /**
+   * What CreateIntegrationAssociation / DeleteIntegrationAssociation with `VOICE_ID` need (the custom policy
+   * AWS documents next to AmazonConnectVoiceIDFullAccess): the association APIs on this instance, Connect's
+   * service-linked role policy, and Connect's managed EventBridge rule.
+   */
   private grantManageVoiceIdAssociation(role: iam.Role, instanceArn: string): void {
     const stack = Stack.of(this);
     const policy = new iam.ManagedPolicy(this, 'AssociationPolicy', {

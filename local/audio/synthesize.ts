@@ -1,6 +1,9 @@
 import { encodeWav } from './wav';
 import { seededRandom } from './prng';
 
+/** Local bindings: inside test runners' VM contexts every `Math.x` lookup in a hot loop is slow. */
+const { sin, cos, floor, sqrt, min, max, pow, round, PI } = Math;
+
 /** The frequency of the artifact a spoofed (replayed or synthesized) voice carries; analysis looks for it. */
 export const SPOOF_ARTIFACT_HZ = 3870;
 
@@ -41,9 +44,9 @@ interface VoiceTraits {
 function voiceTraits(voice: string): VoiceTraits {
   const r = seededRandom(`voice:${voice}`);
   const f1 = 280 + r() * 600;
-  const f2 = Math.max(f1 + 400, 900 + r() * 1500);
-  const f3 = Math.max(f2 + 300, 2100 + r() * 1000);
-  const f4 = Math.min(3500, Math.max(f3 + 250, 2900 + r() * 600));
+  const f2 = max(f1 + 400, 900 + r() * 1500);
+  const f3 = max(f2 + 300, 2100 + r() * 1000);
+  const f4 = min(3500, max(f3 + 250, 2900 + r() * 600));
   return {
     f0: 85 + r() * 170,
     tilt: 0.4 + r() * 1.2,
@@ -62,7 +65,7 @@ function harmonicGain(traits: VoiceTraits, freq: number, formantShift: readonly 
     const d = (freq - f.freq * formantShift[i]) / f.bandwidth;
     g += f.gain / (1 + d * d);
   });
-  return g * Math.pow(Math.max(freq, 100) / 1000, -traits.tilt);
+  return g * pow(max(freq, 100) / 1000, -traits.tilt);
 }
 
 /** Renders one speaker's speech (phrases of syllables separated by pauses) into `out`. */
@@ -70,32 +73,32 @@ function renderVoice(out: Float32Array, sampleRate: number, voice: string, utter
   const traits = voiceTraits(voice);
   const r = seededRandom(`utterance:${voice}:${utterance}`);
   const maxHz = 3600;
-  let t = Math.floor(r() * 0.3 * sampleRate); // calls rarely start with speech on the first sample
+  let t = floor(r() * 0.3 * sampleRate); // calls rarely start with speech on the first sample
   let phase = 0;
   let artifactPhase = 0;
   while (t < out.length) {
-    const phraseLen = Math.floor((0.8 + r() * 1.6) * sampleRate);
-    const phraseEnd = Math.min(out.length, t + phraseLen);
+    const phraseLen = floor((0.8 + r() * 1.6) * sampleRate);
+    const phraseEnd = min(out.length, t + phraseLen);
     while (t < phraseEnd) {
       // A syllable: its own vowel (formant shift), pitch and loudness, shaped by a raised-cosine envelope.
-      const sylLen = Math.min(phraseEnd - t, Math.floor((0.12 + r() * 0.22) * sampleRate));
+      const sylLen = min(phraseEnd - t, floor((0.12 + r() * 0.22) * sampleRate));
       const shift = traits.formants.map(() => 0.9 + r() * 0.2);
       const f0 = traits.f0 * (0.92 + r() * 0.16);
       const loudness = 0.6 + r() * 0.4;
-      const harmonics = Math.floor(maxHz / f0);
+      const harmonics = floor(maxHz / f0);
       const gains = Float64Array.from({ length: harmonics }, (_, k) => harmonicGain(traits, (k + 1) * f0, shift));
       let power = 0;
       for (let k = 0; k < harmonics; k++) power += gains[k] * gains[k];
-      const norm = 0.32 / Math.sqrt(power / 2);
+      const norm = 0.32 / sqrt(power / 2);
       for (let k = 0; k < harmonics; k++) gains[k] *= norm;
       for (let i = 0; i < sylLen; i++) {
-        const env = loudness * (0.55 + 0.45 * Math.sin((Math.PI * i) / sylLen));
-        const glide = 1 + 0.03 * Math.sin((2 * Math.PI * i) / sylLen);
-        phase = (phase + (2 * Math.PI * f0 * glide) / sampleRate) % (2 * Math.PI);
+        const env = loudness * (0.55 + 0.45 * sin((PI * i) / sylLen));
+        const glide = 1 + 0.03 * sin((2 * PI * i) / sylLen);
+        phase = (phase + (2 * PI * f0 * glide) / sampleRate) % (2 * PI);
         // sin((k+1)x) by the Chebyshev recurrence: one sin/cos per sample instead of one per harmonic.
-        const c2 = 2 * Math.cos(phase);
+        const c2 = 2 * cos(phase);
         let prev = 0;
-        let cur = Math.sin(phase);
+        let cur = sin(phase);
         let s = 0;
         for (let k = 0; k < harmonics; k++) {
           s += gains[k] * cur;
@@ -105,14 +108,14 @@ function renderVoice(out: Float32Array, sampleRate: number, voice: string, utter
         }
         let sample = s * env + (r() - 0.5) * 0.01;
         if (spoofed) {
-          artifactPhase += (2 * Math.PI * SPOOF_ARTIFACT_HZ) / sampleRate;
-          sample += 0.035 * env * Math.sin(artifactPhase);
+          artifactPhase += (2 * PI * SPOOF_ARTIFACT_HZ) / sampleRate;
+          sample += 0.035 * env * sin(artifactPhase);
         }
         out[t + i] += sample;
       }
       t += sylLen;
     }
-    const pause = silenceRatio <= 0 ? 0 : Math.floor(phraseLen * (silenceRatio / (1 - silenceRatio)) * (0.6 + r() * 0.8));
+    const pause = silenceRatio <= 0 ? 0 : floor(phraseLen * (silenceRatio / (1 - silenceRatio)) * (0.6 + r() * 0.8));
     t += pause;
   }
 }
@@ -124,9 +127,9 @@ function renderVoice(out: Float32Array, sampleRate: number, voice: string, utter
 export function synthesizeVoice(options: SynthesizeVoiceOptions): Buffer {
   const sampleRate = options.sampleRate ?? 8000;
   const channels = options.channels ?? 1;
-  const silenceRatio = Math.min(0.9, Math.max(0, options.silenceRatio ?? 0.15));
+  const silenceRatio = min(0.9, max(0, options.silenceRatio ?? 0.15));
   if (!(options.seconds > 0)) throw new RangeError('seconds must be positive');
-  const frames = Math.round(options.seconds * sampleRate);
+  const frames = round(options.seconds * sampleRate);
   const utterance = options.utterance ?? `${options.seconds}:${silenceRatio}:${options.spoofed ? 's' : 'g'}`;
   const noise = seededRandom(`noise:${options.voice}:${utterance}`);
   const data = Array.from({ length: channels }, () => {

@@ -1,8 +1,6 @@
 'use strict';
 // A minimal stand-in for the Lambda runtime, run as a child process: loads one bundled handler once
 // (the cold start) and serves invocations sent over IPC, each with Lambda's context and timeout.
-const { performance } = require('node:perf_hooks');
-const crypto = require('node:crypto');
 
 const [modulePath, exportName, functionName, timeoutMsArg] = process.argv.slice(2);
 const timeoutMs = Number(timeoutMsArg);

@@ -83,7 +83,7 @@ export async function startLocalFunction(fn: BundledFunction, options: LocalFunc
       }),
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill();
       }),

@@ -6,7 +6,7 @@ import { scrubbedTemplate } from '../support/snapshot';
 const { statefulTemplate: template } = buildTestApp();
 
 function resourcesOfType(type: string): Record<string, { Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }> {
-  return template.findResources(type);
+  return template.findResources(type) as unknown as ReturnType<typeof resourcesOfType>;
 }
 
 describe('KMS key', () => {

@@ -84,6 +84,11 @@ describe('ConnectVoiceIdIntegration', () => {
     });
   });
 
+  test('the custom resource waits for every policy of the handler role, the domain grant included', () => {
+    const [resource] = Object.values(shared.template.findResources('Custom::ConnectVoiceIdAssociation')) as Array<{ DependsOn: string[] }>;
+    expect(resource.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ConnectAssociationHandlerRoleDefaultPolicy/), expect.stringMatching(/^ConnectAssociationHandlerRole[0-9A-F]{8}$/)]));
+  });
+
   test('the association handler is Node.js 22 on arm64 with a log group that has a retention', () => {
     shared.template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('Voice ID domain'),

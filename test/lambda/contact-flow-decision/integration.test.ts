@@ -1,0 +1,183 @@
+/**
+ * The decision Lambda as deployed (the bundled asset in cdk.out, run the way Lambda runs it) against the
+ * local stack: the Voice ID emulator, dynalite and s3rver, reached through the SDK's standard endpoint settings.
+ */
+import { OptOutSpeakerCommand } from '@aws-sdk/client-voice-id';
+import { contactFlowEvent } from '../../../local/harness/connect-event';
+import type { LocalFunction } from '../../../local/harness/local-function';
+import { placeCall } from '../../../local/scenario/place-call';
+import { SCENARIO_CALLS } from '../../../local/scenario/scenario-data';
+import { closedPort, DecisionWorld, startDecisionWorld } from '../../support/decision-lambda';
+import { synthesizeVoice } from '../../../local/audio';
+
+let world: DecisionWorld;
+let fn: LocalFunction;
+let contactCounter = 0;
+const nextContactId = () => `11111111-2222-4333-8444-${String(++contactCounter).padStart(12, '0')}`;
+const call = (label: string) => SCENARIO_CALLS.find((c) => c.label === label)!;
+
+beforeAll(async () => {
+  world = await startDecisionWorld();
+  // The deployed asset with a shorter budget, so that waiting for speech costs the suite seconds, not minutes.
+  fn = await world.startFunction({ DECISION_BUDGET_MS: '2000', EVALUATE_POLL_INTERVAL_MS: '400' });
+}, 120_000);
+
+afterAll(async () => {
+  await world?.stop();
+});
+
+afterEach(async () => {
+  await world.stack.control.clearFaults();
+});
+
+/** Starts a session for a contact with the caller's audio, and lets `seconds` of it stream. */
+async function startCall(contactId: string, claimedCustomerId: string, voice: string, seconds: number) {
+  const audio = synthesizeVoice({ voice, seconds: 15, utterance: contactId });
+  await world.stack.control.startSession({ domainId: world.stack.domainId, sessionName: contactId, customerSpeakerId: claimedCustomerId, audio: { wavBase64: audio.toString('base64') } });
+  await world.stack.control.advanceClock(seconds);
+}
+
+describe('decisions from Voice ID outcomes', () => {
+  test.each([
+    ['genuine caller', 'AUTHENTICATED', 'ACCEPT', 'LOW_RISK'],
+    ['impostor', 'NOT_AUTHENTICATED', 'REJECT', 'LOW_RISK'],
+    ['known fraudster', 'HIGH_RISK', 'REJECT', 'HIGH_RISK'],
+    ['spoofed voice', 'HIGH_RISK', 'ACCEPT', 'HIGH_RISK'],
+    ['unenrolled caller', 'NOT_ENROLLED', 'SPEAKER_NOT_ENROLLED', 'LOW_RISK'],
+    ['too-short call', 'INCONCLUSIVE', 'NOT_ENOUGH_SPEECH', 'NOT_ENOUGH_SPEECH'],
+  ])('%s → %s, recorded once with its inputs', async (label, decision, authenticationDecision, fraudDecision) => {
+    const contactId = nextContactId();
+    const { response } = await placeCall(world.stack, fn, call(label), contactId);
+
+    expect(response).toEqual(expect.objectContaining({ decision, authenticationDecision, fraudDecision, recordStatus: 'RECORDED', voiceIdCalls: '1' }));
+    const records = await world.recordsOf(contactId);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toEqual(
+      expect.objectContaining({ contactId, decision, authenticationDecision, fraudDecision, decisionId: response.decisionId, policyVersion: response.policyVersion }),
+    );
+    expect(records[0].expiresAt).toEqual(expect.any(Number));
+    // Voice ID's opaque ids only: the claimed customer id never reaches the table.
+    expect(JSON.stringify(records[0])).not.toContain(call(label).claimedCustomerId);
+    if (decision === 'HIGH_RISK') expect(records[0].highRiskDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    else expect(records[0].highRiskDay).toBeUndefined();
+  });
+
+  test('a caller who opted out → OPTED_OUT', async () => {
+    await world.voiceId.send(new OptOutSpeakerCommand({ DomainId: world.stack.domainId, SpeakerId: 'C1003' }));
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1003', 'voice-chloe', 12);
+    const result = await fn.invoke(contactFlowEvent({ contactId, customerId: 'C1003' }));
+    expect(result.result).toEqual(expect.objectContaining({ decision: 'OPTED_OUT', authenticationDecision: 'SPEAKER_OPTED_OUT' }));
+  });
+
+  test('replaying the same Voice ID result (Connect retrying, the flow looping) records it once', async () => {
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1001', 'voice-ana', 12);
+    const first = (await fn.invoke(contactFlowEvent({ contactId, customerId: 'C1001' }))).result as Record<string, string>;
+    const again = (await fn.invoke(contactFlowEvent({ contactId, customerId: 'C1001' }))).result as Record<string, string>;
+    expect(first).toEqual(expect.objectContaining({ decision: 'AUTHENTICATED', recordStatus: 'RECORDED' }));
+    expect(again).toEqual(expect.objectContaining({ decision: 'AUTHENTICATED', recordStatus: 'DUPLICATE', decisionId: first.decisionId }));
+    expect(await world.recordsOf(contactId)).toHaveLength(1);
+  });
+});
+
+describe('waiting for speech', () => {
+  test('a short call still streaming → RETRY inside the budget, then a decision once enough speech has streamed', async () => {
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1001', 'voice-ana', 3);
+    const early = await fn.invoke(contactFlowEvent({ contactId, customerId: 'C1001' }));
+    expect(early.result).toEqual(expect.objectContaining({ decision: 'RETRY', streamingStatus: 'ONGOING' }));
+    // It waited and asked again, spaced by the poll interval, and answered before its 2 s budget.
+    expect(Number((early.result as Record<string, string>).voiceIdCalls)).toBeGreaterThan(1);
+    expect(Number((early.result as Record<string, string>).voiceIdCalls)).toBeLessThanOrEqual(6);
+    expect(early.error).toBeUndefined();
+
+    await world.stack.control.advanceClock(10);
+    const later = await fn.invoke(contactFlowEvent({ contactId, customerId: 'C1001' }));
+    expect(later.result).toEqual(expect.objectContaining({ decision: 'AUTHENTICATED', voiceIdCalls: '1' }));
+    expect((await world.recordsOf(contactId)).map((r) => r.decision).sort()).toEqual(['AUTHENTICATED', 'RETRY']);
+  });
+
+  test('speech that arrives while the Lambda waits is used in the same invocation', async () => {
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1002', 'voice-ben', 4);
+    await world.stack.control.setClockSpeed(20);
+    try {
+      const result = await fn.invoke(contactFlowEvent({ contactId, customerId: 'C1002' }));
+      expect(result.result).toEqual(expect.objectContaining({ decision: 'AUTHENTICATED' }));
+      expect(Number((result.result as Record<string, string>).voiceIdCalls)).toBeGreaterThan(1);
+    } finally {
+      await world.stack.control.setClockSpeed(0);
+    }
+  });
+});
+
+describe('failures never authenticate', () => {
+  test('throttling is retried with backoff and then answered', async () => {
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1001', 'voice-ana', 12);
+    await world.stack.control.injectFault({ operation: 'EvaluateSession', type: 'THROTTLING', count: 2 });
+    const result = (await fn.invoke(contactFlowEvent({ contactId, customerId: 'C1001' }))).result as Record<string, string>;
+    expect(result).toEqual(expect.objectContaining({ decision: 'AUTHENTICATED', voiceIdCalls: '3' }));
+  });
+
+  test('throttling that outlasts the budget → ERROR VOICE_ID_THROTTLED, recorded', async () => {
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1001', 'voice-ana', 12);
+    await world.stack.control.injectFault({ operation: 'EvaluateSession', type: 'THROTTLING' });
+    const invocation = await fn.invoke(contactFlowEvent({ contactId, customerId: 'C1001' }));
+    expect(invocation.result).toEqual(expect.objectContaining({ decision: 'ERROR', errorCode: 'VOICE_ID_THROTTLED' }));
+    expect(invocation.durationMs).toBeLessThan(8000);
+    expect(await world.recordsOf(contactId)).toEqual([expect.objectContaining({ decision: 'ERROR', errorCode: 'VOICE_ID_THROTTLED' })]);
+  });
+
+  test('Voice ID internal errors (5xx) are retried, then ERROR', async () => {
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1001', 'voice-ana', 12);
+    await world.stack.control.injectFault({ operation: 'EvaluateSession', type: 'INTERNAL_ERROR' });
+    const result = (await fn.invoke(contactFlowEvent({ contactId, customerId: 'C1001' }))).result as Record<string, string>;
+    expect(result.decision).toBe('ERROR');
+    expect(result.errorCode).toMatch(/^VOICE_ID_/);
+    expect(Number(result.voiceIdCalls)).toBeGreaterThan(1);
+  });
+
+  test('an unknown session (streaming never started) → ERROR SESSION_NOT_FOUND', async () => {
+    const result = (await fn.invoke(contactFlowEvent({ contactId: nextContactId(), customerId: 'C1001' }))).result as Record<string, string>;
+    expect(result).toEqual(expect.objectContaining({ decision: 'ERROR', errorCode: 'SESSION_NOT_FOUND' }));
+  });
+
+  test('Voice ID unreachable → ERROR before the deadline', async () => {
+    const unreachable = await world.startFunction({ AWS_ENDPOINT_URL_VOICE_ID: `http://127.0.0.1:${await closedPort()}`, DECISION_BUDGET_MS: '2000' });
+    const contactId = nextContactId();
+    const invocation = await unreachable.invoke(contactFlowEvent({ contactId, customerId: 'C1001' }));
+    expect(invocation.result).toEqual(expect.objectContaining({ decision: 'ERROR', errorCode: 'VOICE_ID_UNAVAILABLE' }));
+    expect(invocation.durationMs).toBeLessThan(8000);
+    await unreachable.stop();
+  });
+
+  test('decisions table unavailable → the decision stands, recordStatus FAILED', async () => {
+    const noTable = await world.startFunction({ AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${await closedPort()}` });
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1002', 'voice-ben', 12);
+    const invocation = await noTable.invoke(contactFlowEvent({ contactId, customerId: 'C1002' }));
+    expect(invocation.result).toEqual(expect.objectContaining({ decision: 'AUTHENTICATED', recordStatus: 'FAILED', decisionId: '' }));
+    await noTable.stop();
+  });
+
+  test('an invalid event → ERROR INVALID_EVENT, never an exception', async () => {
+    const invocation = await fn.invoke({ Name: 'ContactFlowEvent', Details: { ContactData: { Attributes: {} }, Parameters: {} } });
+    expect(invocation.error).toBeUndefined();
+    expect(invocation.result).toEqual(expect.objectContaining({ decision: 'ERROR', errorCode: 'INVALID_EVENT' }));
+  });
+});
+
+// Runs last: moving the clock three years on expires every enrolled speaker.
+describe('after three years without access', () => {
+  test('an enrolled caller → EXPIRED', async () => {
+    await world.stack.control.advanceClock(3 * 366 * 24 * 3600);
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1002', 'voice-ben', 12);
+    const result = await fn.invoke(contactFlowEvent({ contactId, customerId: 'C1002' }));
+    expect(result.result).toEqual(expect.objectContaining({ decision: 'EXPIRED', authenticationDecision: 'SPEAKER_EXPIRED' }));
+  });
+});
