@@ -35,7 +35,7 @@ export interface TableDefinition {
  * One item per contact evaluation.
  *
  * Access patterns:
- * - all decisions of a contact: `Query contactId = :c` (sort key orders them by time);
+ * - all decisions of a contact: `Query contactId = :c` (a handful per contact; order them by `evaluatedAt`);
  * - decisions of a speaker over a time range: `Query bySpeaker generatedSpeakerId = :s AND evaluatedAt BETWEEN`;
  *   the index is keyed by Voice ID's generated speaker id, never by the customer's own identifier;
  * - recent high-risk decisions: `Query highRiskByDay highRiskDay = :yyyy-mm-dd AND evaluatedAt > :t`.

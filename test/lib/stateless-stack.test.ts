@@ -1,0 +1,88 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { buildTestApp } from '../support/app';
+import { scrubbedTemplate } from '../support/snapshot';
+
+const INSTANCE_ARN = 'arn:aws:connect:us-east-1:123456789012:instance/0a1b2c3d-1111-2222-3333-444455556666';
+const { statelessTemplate: template } = buildTestApp();
+
+function decisionFunction(): { Properties: Record<string, unknown> } {
+  const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('Voice ID EvaluateSession') } });
+  const [only] = Object.values(functions);
+  return only as { Properties: Record<string, unknown> };
+}
+
+describe('contact-flow decision function', () => {
+  test('runs the bundled handler on Node.js 22, arm64, with Connect\'s 8 s as its timeout', () => {
+    expect(decisionFunction().Properties).toEqual(
+      expect.objectContaining({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 1024, Timeout: 8, Handler: 'index.handler', TracingConfig: { Mode: 'Active' } }),
+    );
+  });
+
+  test('is configured through its environment: domain, table, retention, budget and policy version', () => {
+    const variables = (decisionFunction().Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(Object.keys(variables).sort()).toEqual([
+      'DECISIONS_TABLE_NAME', 'DECISION_BUDGET_MS', 'DECISION_RETENTION_DAYS', 'EVALUATE_POLL_INTERVAL_MS', 'NODE_OPTIONS',
+      'POLICY_VERSION', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'VOICE_ID_DOMAIN_ID',
+    ]);
+    expect(variables).toEqual(expect.objectContaining({ DECISION_BUDGET_MS: '6500', DECISION_RETENTION_DAYS: '90', POLICY_VERSION: expect.stringMatching(/^p-[0-9a-f]{10}$/) }));
+  });
+
+  test('policy thresholds from configuration reach the function, and change its policy version', () => {
+    const { statelessTemplate } = buildTestApp({ policyMinAuthenticationScore: 95, policyMaxVoiceSpoofingRiskScore: 40 });
+    const variables = Object.values(statelessTemplate.findResources('AWS::Lambda::Function'))
+      .map((f) => (f as { Properties: { Environment?: { Variables: Record<string, string> } } }).Properties.Environment?.Variables)
+      .find((v) => v?.POLICY_VERSION)!;
+    expect(variables.POLICY_MIN_AUTHENTICATION_SCORE).toBe('95');
+    expect(variables.POLICY_MAX_VOICE_SPOOFING_RISK_SCORE).toBe('40');
+    expect(variables.POLICY_VERSION).not.toBe((decisionFunction().Properties.Environment as { Variables: Record<string, string> }).Variables.POLICY_VERSION);
+  });
+
+  test('may evaluate sessions of its domain, write and read decision items, and log: nothing else', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('ContactFlowDecisionRole') } }));
+    const statements = (policies[0] as { Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[] }> } } }).Properties.PolicyDocument.Statement;
+    expect(statements.map((s) => s.Action)).toEqual([
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+      ['voiceid:DescribeDomain', 'voiceid:EvaluateSession'],
+      'kms:Decrypt',
+      ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+    ]);
+    expect(template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.anyValue() } })).toEqual({});
+  });
+
+  test('logs to its own KMS-encrypted log group with a retention', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30, KmsKeyId: Match.anyValue() });
+  });
+
+  test('alarms on errors, throttles and a p99 duration near the budget, notifying the alarm topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: Record<string, unknown> }).Properties);
+    expect(alarms.map((a) => [a.MetricName, a.ExtendedStatistic ?? a.Statistic, a.Threshold])).toEqual([
+      ['Errors', 'Sum', 1],
+      ['Throttles', 'Sum', 1],
+      ['Duration', 'p99', 6000],
+    ]);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+});
+
+describe('Amazon Connect wiring', () => {
+  test('is absent without an instance', () => {
+    expect(template.findResources('AWS::Connect::ContactFlow')).toEqual({});
+    expect(template.findResources('AWS::Connect::IntegrationAssociation')).toEqual({});
+  });
+
+  test('with an instance: the Lambda association, the Voice ID association and the flow, with the configured thresholds', () => {
+    const { statelessTemplate } = buildTestApp({ connectInstanceArn: INSTANCE_ARN, flowAuthenticationThreshold: 92 });
+    statelessTemplate.hasResourceProperties('AWS::Connect::IntegrationAssociation', { IntegrationType: 'LAMBDA_FUNCTION', InstanceId: INSTANCE_ARN });
+    statelessTemplate.resourceCountIs('Custom::ConnectVoiceIdAssociation', 1);
+    statelessTemplate.hasResourceProperties('AWS::Connect::ContactFlow', { InstanceArn: INSTANCE_ARN, Type: 'CONTACT_FLOW' });
+    const flow = Object.values(statelessTemplate.findResources('AWS::Connect::ContactFlow'))[0] as { Properties: { Content: unknown } };
+    expect(JSON.stringify(flow.Properties.Content)).toContain('\\"VoiceAuthenticationThreshold\\":\\"92\\"');
+  });
+});
+
+test('matches the snapshot (a supplement to the assertions above)', () => {
+  expect(scrubbedTemplate(template)).toMatchSnapshot();
+});
