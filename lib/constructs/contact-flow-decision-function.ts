@@ -84,6 +84,12 @@ export interface ContactFlowDecisionFunctionProps {
    */
   readonly logEncryptionKey?: kms.IKey;
   /**
+   * Resolve stack traces through the bundled source map at run time. The map ships with the asset either
+   * way (stack traces can be mapped offline); resolving at run time adds about 30 ms to every cold start.
+   * @default false
+   */
+  readonly enableSourceMaps?: boolean;
+  /**
    * Topic the function's alarms notify.
    * @default - alarms without actions
    */
@@ -148,7 +154,7 @@ export class ContactFlowDecisionFunction extends Construct {
         ...optionalNumber('POLICY_MAX_VOICE_SPOOFING_RISK_SCORE', policy.maxVoiceSpoofingRiskScore),
         POWERTOOLS_SERVICE_NAME: 'contact-flow-decision',
         POWERTOOLS_METRICS_NAMESPACE: 'VoiceIdConnect',
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(props.enableSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
       },
       bundling: BUNDLING,
     });
@@ -237,6 +243,8 @@ export const BUNDLING: BundlingOptions = {
   mainFields: ['module', 'main'],
   // Bundle the SDK instead of using the runtime's copy: versions are pinned and only what is used is loaded.
   externalModules: [],
+  // In Lambda, credentials come from the environment: bundle that step of the provider chain only.
+  esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': './lambda/shared/lambda-credentials.ts' },
 };
 
 /** Exactly the item actions recording needs, with the key used only through DynamoDB. */

@@ -21,7 +21,7 @@ describe('contact-flow decision function', () => {
   test('is configured through its environment: domain, table, retention, budget and policy version', () => {
     const variables = (decisionFunction().Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(Object.keys(variables).sort()).toEqual([
-      'DECISIONS_TABLE_NAME', 'DECISION_BUDGET_MS', 'DECISION_RETENTION_DAYS', 'EVALUATE_POLL_INTERVAL_MS', 'NODE_OPTIONS',
+      'DECISIONS_TABLE_NAME', 'DECISION_BUDGET_MS', 'DECISION_RETENTION_DAYS', 'EVALUATE_POLL_INTERVAL_MS',
       'POLICY_VERSION', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'VOICE_ID_DOMAIN_ID',
     ]);
     expect(variables).toEqual(expect.objectContaining({ DECISION_BUDGET_MS: '6500', DECISION_RETENTION_DAYS: '90', POLICY_VERSION: expect.stringMatching(/^p-[0-9a-f]{10}$/) }));
