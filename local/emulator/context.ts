@@ -8,6 +8,8 @@ export interface EmulatorConfig {
   readonly region: string;
   readonly accountId: string;
   readonly maxDomains: number;
+  /** Concurrent active sessions per domain: 50 by default in the service, raised on request. */
+  readonly maxActiveSessionsPerDomain: number;
 }
 
 /** What every operation handler works with: the world, the clock, S3 and a way to ask for a save. */

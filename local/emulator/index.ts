@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createEmulatorServer } from './server';
+import { QUOTAS } from './quotas';
 import { VoiceIdService } from './service';
 
 export interface EmulatorOptions {
@@ -21,6 +22,8 @@ export interface EmulatorOptions {
   clockSpeed?: number;
   /** Domains per account (deleted domains do not count). @default 3 */
   maxDomains?: number;
+  /** Concurrent active sessions per domain (a quota accounts can raise). @default 50 */
+  maxActiveSessionsPerDomain?: number;
   /** Receives one line per notable event. @default no logging */
   log?: (line: string) => void;
 }
@@ -44,6 +47,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     region: options.region ?? 'us-east-1',
     accountId: options.accountId ?? '123456789012',
     maxDomains: options.maxDomains ?? 3,
+    maxActiveSessionsPerDomain: options.maxActiveSessionsPerDomain ?? QUOTAS.activeSessionsPerDomain,
     s3Endpoint: options.s3Endpoint ?? process.env.AWS_ENDPOINT_URL_S3,
     statePath: options.statePath,
     clockSpeed: options.clockSpeed ?? 1,

@@ -1,0 +1,140 @@
+/**
+ * `npm run bench`: the decision Lambda's size, cold start, latency under concurrency, Voice ID calls per
+ * decision, behaviour under the EvaluateSession quota, and the emulator's own throughput.
+ * Results: bench/results/decision-lambda.json and .md. Medians and percentiles only: this machine is shared.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { EvaluateSessionCommand, VoiceIDClient } from '@aws-sdk/client-voice-id';
+import { localEnvironment } from '../local/harness/bundled-function';
+import { LocalFunction, startLocalFunction } from '../local/harness/local-function';
+import { startLocalStack } from '../local/harness/local-stack';
+import { localS3Client } from '../local/harness/local-s3';
+import { enrollSpeakers, registerFraudsters } from '../local/scenario/batch-jobs';
+import { ENROLLED_SPEAKERS, FRAUDSTER_VOICE } from '../local/scenario/scenario-data';
+import { assetSize, coldInit, decisionFunctionAsset } from './asset';
+import { closedLoop, openLoop, QuotaStep, summarize, uploadCallAudio } from './load';
+import { round } from './stats';
+
+const ROOT = path.join(__dirname, '..');
+const RUNTIME_PROCESSES = 8;
+const TARGETS = { assetKb: 450, initRatio: 3, p99At64Ms: 1000, callsPerDecision: 1.5, sustainedCallsPerSecond: 50 };
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const bundled = decisionFunctionAsset(ROOT);
+  const size = assetSize(bundled);
+  const init = coldInit(bundled, localEnvironment(bundled, { VOICE_ID_DOMAIN_ID: 'abcdefghijklmnopqrstuv', DECISIONS_TABLE_NAME: 'decisions', AWS_REGION: 'us-east-1' }));
+  console.log(`asset ${(size.handlerBytes / 1024).toFixed(1)} KB; cold init median ${init.assetMedianMs} ms vs bare node ${init.bareNodeMedianMs} ms (${init.ratio}x)`);
+
+  const stack = await startLocalStack({ emulator: { clockSpeed: 1, maxActiveSessionsPerDomain: 10_000 } });
+  const fns: LocalFunction[] = [];
+  try {
+    Object.assign(process.env, stack.env);
+    const voiceId = new VoiceIDClient({});
+    const s3 = localS3Client();
+    const ctx = { voiceId, s3, control: stack.control, domainId: stack.domainId, inputBucket: stack.buckets.batchInput, outputBucket: stack.buckets.batchOutput };
+    await enrollSpeakers(ctx, ENROLLED_SPEAKERS);
+    await registerFraudsters(ctx, [FRAUDSTER_VOICE]);
+    const kinds = await uploadCallAudio(ctx);
+    const environment = { ...stack.env, ...localEnvironment(bundled, { VOICE_ID_DOMAIN_ID: stack.domainId, DECISIONS_TABLE_NAME: stack.tables.decisions }) };
+    for (let i = 0; i < RUNTIME_PROCESSES; i++) fns.push(await startLocalFunction(bundled, { environment }));
+
+    await closedLoop(stack, fns, kinds, 8, 48); // warm-up: JIT, connections, caches
+    const latency = [];
+    for (const concurrency of [1, 16, 64]) {
+      const summary = summarize(concurrency, await closedLoop(stack, fns, kinds, concurrency, Math.max(120, concurrency * 6)));
+      latency.push(summary);
+      console.log(`concurrency ${concurrency}: p50 ${summary.p50Ms} ms, p99 ${summary.p99Ms} ms, ${summary.voiceIdCallsPerDecision} Voice ID calls/decision, ${JSON.stringify(summary.decisions)}`);
+    }
+
+    // The emulator alone: EvaluateSession on one streaming session, 32 requests in flight.
+    await stack.control.startSession({ domainId: stack.domainId, sessionName: 'throughput', customerSpeakerId: 'C1001', audio: { s3Uri: kinds[0].s3Uri }, speechRate: 100 });
+    await new Promise((r) => setTimeout(r, 300));
+    const requests = 3000;
+    let sent = 0;
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: 32 }, async () => {
+      while (sent++ < requests) await voiceId.send(new EvaluateSessionCommand({ DomainId: stack.domainId, SessionNameOrId: 'throughput' }));
+    }));
+    const emulatorRps = round(requests / ((performance.now() - t0) / 1000), 0);
+    console.log(`emulator: ${emulatorRps} EvaluateSession requests/s on loopback (32 in flight, one client)`);
+
+    // The account's quota as the service enforces it: 60 EvaluateSession TPS, 100 ms service latency.
+    await stack.control.setQuota('EvaluateSession', 60);
+    await stack.control.injectFault({ operation: 'EvaluateSession', type: 'LATENCY', latencyMs: 100 });
+    const quota: QuotaStep[] = [];
+    for (const callsPerSecond of [20, 30, 40, 50, 55, 60, 70, 80]) {
+      const step = await openLoop(stack, fns, kinds, callsPerSecond, 6);
+      quota.push(step);
+      console.log(`quota run ${callsPerSecond} calls/s: p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, throttled ERROR ${step.throttledErrors}, other errors ${step.otherErrors}, RETRY ${step.retries}, ${step.voiceIdCallsPerDecision} calls/decision`);
+      if (step.throttledErrors > 0 && callsPerSecond > 60) break;
+    }
+    const sustained = Math.max(0, ...quota.filter((s) => s.throttledErrors === 0 && s.otherErrors === 0).map((s) => s.callsPerSecond));
+    voiceId.destroy();
+    s3.destroy();
+
+    const at64 = latency.find((l) => l.concurrency === 64)!;
+    const mix = latency.reduce((acc, l) => acc + l.voiceIdCallsPerDecision * l.calls, 0) / latency.reduce((acc, l) => acc + l.calls, 0);
+    const results = {
+      date: new Date().toISOString(),
+      machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+      asset: { ...size, handlerKb: round(size.handlerBytes / 1024) },
+      coldInit: init,
+      latency,
+      emulatorEvaluateSessionRps: emulatorRps,
+      quotaRun: { tps: 60, serviceLatencyMs: 100, steps: quota, sustainedCallsPerSecondWithoutThrottlingErrors: sustained },
+      targets: {
+        assetUnder450Kb: size.handlerBytes / 1024 < TARGETS.assetKb,
+        initUnder3xBareNode: init.ratio < TARGETS.initRatio,
+        p99Under1sAt64: at64.p99Ms < TARGETS.p99At64Ms,
+        atMost1_5CallsPerDecision: mix <= TARGETS.callsPerDecision,
+        atLeast50CallsPerSecondUnderQuota: sustained >= TARGETS.sustainedCallsPerSecond,
+      },
+    };
+    const outDir = path.join(ROOT, 'bench', 'results');
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, 'decision-lambda.json'), `${JSON.stringify(results, null, 2)}\n`);
+    fs.writeFileSync(path.join(outDir, 'decision-lambda.md'), markdown(results, round(mix, 2)));
+    console.log(`\n${markdown(results, round(mix, 2))}`);
+  } finally {
+    for (const fn of fns) await fn.stop();
+    await stack.stop();
+  }
+}
+
+function markdown(r: {
+  date: string;
+  asset: { handlerKb: number; sourceMapBytes: number };
+  coldInit: { assetMedianMs: number; bareNodeMedianMs: number; ratio: number; runs: number };
+  latency: Array<{ concurrency: number; calls: number; p50Ms: number; p99Ms: number }>;
+  emulatorEvaluateSessionRps: number;
+  quotaRun: { steps: QuotaStep[]; sustainedCallsPerSecondWithoutThrottlingErrors: number };
+  targets: Record<string, boolean>;
+}, callsPerDecision: number): string {
+  const ok = (b: boolean) => (b ? 'met' : 'MISSED');
+  const lines = [
+    `# Decision Lambda benchmark (${r.date.slice(0, 10)})`,
+    '',
+    '| measure | result | target |',
+    '|---|---|---|',
+    `| asset (index.js) | ${r.asset.handlerKb} KB (+ ${round(r.asset.sourceMapBytes / 1024)} KB source map) | < 450 KB: ${ok(r.targets.assetUnder450Kb)} |`,
+    `| cold init, median of ${r.coldInit.runs} | ${r.coldInit.assetMedianMs} ms vs bare node ${r.coldInit.bareNodeMedianMs} ms = ${r.coldInit.ratio}x | < 3x: ${ok(r.targets.initUnder3xBareNode)} |`,
+    ...r.latency.map((l) => `| decision latency, ${l.concurrency} concurrent (${l.calls} calls) | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms | ${l.concurrency === 64 ? `p99 < 1 s: ${ok(r.targets.p99Under1sAt64)}` : ''} |`),
+    `| Voice ID calls per final decision (scenario mix) | ${callsPerDecision} | <= 1.5: ${ok(r.targets.atMost1_5CallsPerDecision)} |`,
+    `| new calls/s sustained under 60 TPS + 100 ms, no throttling ERROR | ${r.quotaRun.sustainedCallsPerSecondWithoutThrottlingErrors} | >= 50: ${ok(r.targets.atLeast50CallsPerSecondUnderQuota)} |`,
+    `| emulator EvaluateSession throughput (loopback, 32 in flight) | ${r.emulatorEvaluateSessionRps} req/s | |`,
+    '',
+    '| quota run: calls/s | p50 ms | p99 ms | throttled ERROR | other errors | RETRY | Voice ID calls/decision |',
+    '|---|---|---|---|---|---|---|',
+    ...r.quotaRun.steps.map((s) => `| ${s.callsPerSecond} | ${s.p50Ms} | ${s.p99Ms} | ${s.throttledErrors} | ${s.otherErrors} | ${s.retries} | ${s.voiceIdCallsPerDecision} |`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  process.exit(1);
+});
