@@ -18,7 +18,7 @@ import { closedLoop, openLoop, QuotaStep, summarize, uploadCallAudio } from './l
 import { round } from './stats';
 
 const ROOT = path.join(__dirname, '..');
-const RUNTIME_PROCESSES = 8;
+const RUNTIME_PROCESSES = Number(process.env.BENCH_RUNTIME_PROCESSES ?? 8);
 const TARGETS = { assetKb: 450, initRatio: 3, p99At64Ms: 1000, callsPerDecision: 1.5, sustainedCallsPerSecond: 50 };
 
 async function main(): Promise<void> {

@@ -1,4 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import type { ConnectVoiceIdIntegrationProps } from './constructs/connect-integration';
 import { DOMAIN_DESCRIPTION_PATTERN, DOMAIN_NAME_PATTERN } from './constructs/voice-id-domain';
 
 /**
@@ -44,15 +45,10 @@ export interface AppConfig {
 }
 
 /** Settings of the deployed Voice ID contact flow; absent values take the construct's defaults. */
-export interface ContactFlowConfig {
-  readonly authenticationThreshold?: number;
-  readonly authenticationResponseTimeSeconds?: number;
-  readonly fraudThreshold?: number;
-  readonly watchlistId?: string;
-  readonly maxRetries?: number;
-  readonly fraudQueueArn?: string;
-  readonly nextQueueArn?: string;
-}
+export type ContactFlowConfig = Pick<
+  ConnectVoiceIdIntegrationProps,
+  'authenticationThreshold' | 'authenticationResponseTimeSeconds' | 'fraudThreshold' | 'watchlistId' | 'maxRetries' | 'fraudQueueArn' | 'nextQueueArn'
+>;
 
 /** A configuration value that is not allowed; the message names the key, the value and what is allowed. */
 export class ConfigError extends Error {
@@ -159,7 +155,7 @@ export function loadConfig(read: ContextReader): AppConfig {
   const policyMinAuthenticationScore = optionalIntegerInRange(read, 'policyMinAuthenticationScore', 0, 100);
   const policyMaxKnownFraudsterRiskScore = optionalIntegerInRange(read, 'policyMaxKnownFraudsterRiskScore', 0, 100);
   const policyMaxVoiceSpoofingRiskScore = optionalIntegerInRange(read, 'policyMaxVoiceSpoofingRiskScore', 0, 100);
-  const decisionBudgetMs = read('decisionBudgetMs') === undefined ? 6500 : integerInRange(read, 'decisionBudgetMs', 1000, 6500);
+  const decisionBudgetMs = read('decisionBudgetMs') === undefined ? 6500 : integerInRange(read, 'decisionBudgetMs', 1500, 6500);
   if (removalPolicy === StatefulRemovalPolicy.DESTROY && isProductionStage(stage)) {
     throw new ConfigError('removalPolicy', removalPolicy, `'retain' for the production stage '${stage}': 'destroy' is for throw-away stages only`);
   }

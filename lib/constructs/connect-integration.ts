@@ -8,7 +8,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { MAX_FLOW_RETRIES, renderVoiceIdAuthenticationFlow } from './connect-flow';
+import { MAX_FLOW_RETRIES, renderVoiceIdAuthenticationFlow, VoiceIdAuthenticationFlowSettings } from './connect-flow';
 import { BUNDLING } from './contact-flow-decision-function';
 import { IVoiceIdDomain } from './voice-id-domain';
 
@@ -303,17 +303,7 @@ export class ConnectVoiceIdIntegration extends Construct {
 }
 
 /** Settings after defaults, as the flow renderer takes them. */
-interface ResolvedSettings {
-  readonly flowName: string;
-  readonly authenticationThreshold: number;
-  readonly authenticationResponseTimeSeconds: number;
-  readonly fraudThreshold: number;
-  readonly watchlistId?: string;
-  readonly maxRetries: number;
-  readonly fraudQueueArn?: string;
-  readonly nextQueueArn?: string;
-  readonly minAuthenticationScore?: number;
-}
+type ResolvedSettings = Omit<VoiceIdAuthenticationFlowSettings, 'decisionFunctionArn'> & { readonly flowName: string };
 
 function validate(props: ConnectVoiceIdIntegrationProps): ResolvedSettings {
   const fail = (message: string): never => {

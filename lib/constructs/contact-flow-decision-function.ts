@@ -282,8 +282,8 @@ function validate(props: ContactFlowDecisionFunctionProps, budget: Duration, pol
     }
   }
   const maxBudget = CONNECT_LIMIT.toMilliseconds() - MIN_HEADROOM.toMilliseconds();
-  if (!Token.isUnresolved(budget.toMilliseconds()) && (budget.toMilliseconds() < 1000 || budget.toMilliseconds() > maxBudget)) {
-    throw new Error(`ContactFlowDecisionFunction: decisionBudget must be from 1000 ms to ${maxBudget} ms (leaving 1.5 s of Connect's 8 s), got ${budget.toMilliseconds()} ms`);
+  if (!Token.isUnresolved(budget.toMilliseconds()) && (budget.toMilliseconds() < 1500 || budget.toMilliseconds() > maxBudget)) {
+    throw new Error(`ContactFlowDecisionFunction: decisionBudget must be from 1500 ms to ${maxBudget} ms (leaving 1.5 s of Connect's 8 s), got ${budget.toMilliseconds()} ms`);
   }
   if (pollInterval.toMilliseconds() < 200 || pollInterval.toMilliseconds() >= budget.toMilliseconds()) {
     throw new Error(`ContactFlowDecisionFunction: evaluatePollInterval must be at least 200 ms and shorter than decisionBudget, got ${pollInterval.toMilliseconds()} ms`);

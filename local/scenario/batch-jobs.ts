@@ -64,32 +64,52 @@ async function waitForJob(ctx: BatchContext, describe: () => Promise<string | un
   throw new Error('batch job did not finish within 4 emulated hours');
 }
 
+type JobKind = 'enrollment' | 'registration';
+
+/**
+ * Uploads each request's audio and the manifest, starts the job, advances the emulated clock until it
+ * ends, and reads its `.out` file: the path every batch job takes.
+ */
+async function runJob<T>(
+  ctx: BatchContext,
+  kind: JobKind,
+  name: string,
+  requests: ReadonlyArray<{ voice: string; fields: Record<string, string> }>,
+): Promise<JobOutcome<T>> {
+  const manifestRequests = [];
+  for (const [i, request] of requests.entries()) {
+    const uris = await uploadEnrollmentAudio(ctx, `${name}/audio`, request.voice);
+    manifestRequests.push({ RequestId: `req-${i + 1}`, ...request.fields, AudioSpecifications: uris.map((S3Uri) => ({ S3Uri, ChannelId: 0 })) });
+  }
+  const manifestKey = `${name}/manifest.json`;
+  const manifest = kind === 'enrollment' ? { SpeakerEnrollmentRequests: manifestRequests } : { FraudsterRegistrationRequests: manifestRequests };
+  const input = await putManifest(ctx, manifestKey, { Version: '1.0', ...manifest });
+  const job = {
+    DomainId: ctx.domainId,
+    JobName: name,
+    DataAccessRoleArn: LOCAL_DATA_ACCESS_ROLE_ARN,
+    InputDataConfig: { S3Uri: input },
+    OutputDataConfig: { S3Uri: `s3://${ctx.outputBucket}/${name}`, KmsKeyId: LOCAL_KMS_KEY_ARN },
+  };
+  const started = kind === 'enrollment' ? await ctx.voiceId.send(new StartSpeakerEnrollmentJobCommand(job)) : await ctx.voiceId.send(new StartFraudsterRegistrationJobCommand(job));
+  const jobId = started.Job!.JobId!;
+  const describe = { DomainId: ctx.domainId, JobId: jobId };
+  const status = await waitForJob(ctx, async () =>
+    kind === 'enrollment'
+      ? (await ctx.voiceId.send(new DescribeSpeakerEnrollmentJobCommand(describe))).Job?.JobStatus
+      : (await ctx.voiceId.send(new DescribeFraudsterRegistrationJobCommand(describe))).Job?.JobStatus,
+  );
+  return { jobId, status, output: await readOutput<T>(ctx, name, jobId, manifestKey) };
+}
+
 export interface EnrollmentOutput {
   Errors: Array<{ RequestId: string; ErrorCode: number; ErrorMessage: string }>;
   SuccessfulEnrollments: Array<{ RequestId: string; CustomerSpeakerId: string; GeneratedSpeakerId: string; EnrollmentStatus: string }>;
 }
 
 /** Batch-enrolls speakers: audio and manifest to S3, StartSpeakerEnrollmentJob, wait, read the `.out` file. */
-export async function enrollSpeakers(ctx: BatchContext, speakers: ReadonlyArray<{ customerId: string; voice: string }>, name = 'enrollment'): Promise<JobOutcome<EnrollmentOutput>> {
-  const requests = [];
-  for (const [i, speaker] of speakers.entries()) {
-    const uris = await uploadEnrollmentAudio(ctx, `${name}/audio`, speaker.voice);
-    requests.push({ RequestId: `req-${i + 1}`, SpeakerId: speaker.customerId, AudioSpecifications: uris.map((S3Uri) => ({ S3Uri, ChannelId: 0 })) });
-  }
-  const manifestKey = `${name}/manifest.json`;
-  const input = await putManifest(ctx, manifestKey, { Version: '1.0', SpeakerEnrollmentRequests: requests });
-  const started = await ctx.voiceId.send(
-    new StartSpeakerEnrollmentJobCommand({
-      DomainId: ctx.domainId,
-      JobName: name,
-      DataAccessRoleArn: LOCAL_DATA_ACCESS_ROLE_ARN,
-      InputDataConfig: { S3Uri: input },
-      OutputDataConfig: { S3Uri: `s3://${ctx.outputBucket}/${name}`, KmsKeyId: LOCAL_KMS_KEY_ARN },
-    }),
-  );
-  const jobId = started.Job!.JobId!;
-  const status = await waitForJob(ctx, async () => (await ctx.voiceId.send(new DescribeSpeakerEnrollmentJobCommand({ DomainId: ctx.domainId, JobId: jobId }))).Job?.JobStatus);
-  return { jobId, status, output: await readOutput<EnrollmentOutput>(ctx, name, jobId, manifestKey) };
+export function enrollSpeakers(ctx: BatchContext, speakers: ReadonlyArray<{ customerId: string; voice: string }>, name = 'enrollment'): Promise<JobOutcome<EnrollmentOutput>> {
+  return runJob(ctx, 'enrollment', name, speakers.map((s) => ({ voice: s.voice, fields: { SpeakerId: s.customerId } })));
 }
 
 export interface RegistrationOutput {
@@ -98,24 +118,6 @@ export interface RegistrationOutput {
 }
 
 /** Registers fraudsters on the domain's default watchlist through a fraudster-registration job. */
-export async function registerFraudsters(ctx: BatchContext, voices: readonly string[], name = 'fraudsters'): Promise<JobOutcome<RegistrationOutput>> {
-  const requests = [];
-  for (const [i, voice] of voices.entries()) {
-    const uris = await uploadEnrollmentAudio(ctx, `${name}/audio`, voice);
-    requests.push({ RequestId: `req-${i + 1}`, AudioSpecifications: uris.map((S3Uri) => ({ S3Uri, ChannelId: 0 })) });
-  }
-  const manifestKey = `${name}/manifest.json`;
-  const input = await putManifest(ctx, manifestKey, { Version: '1.0', FraudsterRegistrationRequests: requests });
-  const started = await ctx.voiceId.send(
-    new StartFraudsterRegistrationJobCommand({
-      DomainId: ctx.domainId,
-      JobName: name,
-      DataAccessRoleArn: LOCAL_DATA_ACCESS_ROLE_ARN,
-      InputDataConfig: { S3Uri: input },
-      OutputDataConfig: { S3Uri: `s3://${ctx.outputBucket}/${name}`, KmsKeyId: LOCAL_KMS_KEY_ARN },
-    }),
-  );
-  const jobId = started.Job!.JobId!;
-  const status = await waitForJob(ctx, async () => (await ctx.voiceId.send(new DescribeFraudsterRegistrationJobCommand({ DomainId: ctx.domainId, JobId: jobId }))).Job?.JobStatus);
-  return { jobId, status, output: await readOutput<RegistrationOutput>(ctx, name, jobId, manifestKey) };
+export function registerFraudsters(ctx: BatchContext, voices: readonly string[], name = 'fraudsters'): Promise<JobOutcome<RegistrationOutput>> {
+  return runJob(ctx, 'registration', name, voices.map((voice) => ({ voice, fields: {} })));
 }

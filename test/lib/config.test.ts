@@ -76,7 +76,7 @@ describe('loadConfig', () => {
     ['policyMinAuthenticationScore', { policyMinAuthenticationScore: '101' }, /'policyMinAuthenticationScore'.*"101".*0 to 100/],
     ['policyMaxKnownFraudsterRiskScore', { policyMaxKnownFraudsterRiskScore: -1 }, /'policyMaxKnownFraudsterRiskScore'/],
     ['policyMaxVoiceSpoofingRiskScore', { policyMaxVoiceSpoofingRiskScore: 'high' }, /'policyMaxVoiceSpoofingRiskScore'/],
-    ['decisionBudgetMs', { decisionBudgetMs: 7000 }, /'decisionBudgetMs': 7000.*1000 to 6500/],
+    ['decisionBudgetMs', { decisionBudgetMs: 7000 }, /'decisionBudgetMs': 7000.*1500 to 6500/],
     ['flowAuthenticationThreshold', { flowAuthenticationThreshold: '120' }, /'flowAuthenticationThreshold'.*0 to 100/],
     ['flowAuthenticationResponseTimeSeconds', { flowAuthenticationResponseTimeSeconds: 4 }, /'flowAuthenticationResponseTimeSeconds'.*5 to 10/],
     ['flowWatchlistId', { flowWatchlistId: 'short' }, /'flowWatchlistId'.*22 letters/],
