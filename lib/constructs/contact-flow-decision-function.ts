@@ -13,6 +13,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { IVoiceIdDomain } from './voice-id-domain';
 
+const SERVICE_NAME = 'contact-flow-decision';
+const METRICS_NAMESPACE = 'VoiceIdConnect';
+
 /** Amazon Connect gives a synchronous Lambda at most 8 seconds. */
 const CONNECT_LIMIT = Duration.seconds(8);
 /** What the decision must leave of Connect's 8 s for the network and Connect itself. */
@@ -152,8 +155,8 @@ export class ContactFlowDecisionFunction extends Construct {
         ...optionalNumber('POLICY_MIN_AUTHENTICATION_SCORE', policy.minAuthenticationScore),
         ...optionalNumber('POLICY_MAX_KNOWN_FRAUDSTER_RISK_SCORE', policy.maxKnownFraudsterRiskScore),
         ...optionalNumber('POLICY_MAX_VOICE_SPOOFING_RISK_SCORE', policy.maxVoiceSpoofingRiskScore),
-        POWERTOOLS_SERVICE_NAME: 'contact-flow-decision',
-        POWERTOOLS_METRICS_NAMESPACE: 'VoiceIdConnect',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         ...(props.enableSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
       },
       bundling: BUNDLING,
@@ -202,6 +205,17 @@ export class ContactFlowDecisionFunction extends Construct {
     this.alarms = this.createAlarms(fn, budget, props.alarmTopic);
   }
 
+  /** A metric the handler publishes (Powertools EMF: namespace and `service` dimension from its environment). */
+  private decisionMetric(metricName: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: SERVICE_NAME },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+    });
+  }
+
   private createAlarms(fn: lambda.Function, budget: Duration, topic?: sns.ITopic): cloudwatch.IAlarm[] {
     const period = Duration.minutes(1);
     const alarms = [
@@ -224,6 +238,20 @@ export class ContactFlowDecisionFunction extends Construct {
         threshold: budget.toMilliseconds() - 500,
         evaluationPeriods: 3,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      this.decisionMetric('RecordFailures').createAlarm(this, 'RecordFailuresAlarm', {
+        alarmDescription: 'Decisions were answered but not recorded in the decisions table: the audit trail has gaps.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      this.decisionMetric('DecisionErrors').createAlarm(this, 'DecisionErrorsAlarm', {
+        alarmDescription: 'Calls got decision ERROR (Voice ID failing, throttling past the budget, invalid events): they went down the flow\'s error path.',
+        threshold: 5,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     ];

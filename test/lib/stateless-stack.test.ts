@@ -55,13 +55,16 @@ describe('contact-flow decision function', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30, KmsKeyId: Match.anyValue() });
   });
 
-  test('alarms on errors, throttles and a p99 duration near the budget, notifying the alarm topic', () => {
+  test('alarms on errors, throttles, a p99 duration near the budget, record failures and ERROR decisions, notifying the alarm topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: Record<string, unknown> }).Properties);
     expect(alarms.map((a) => [a.MetricName, a.ExtendedStatistic ?? a.Statistic, a.Threshold])).toEqual([
       ['Errors', 'Sum', 1],
       ['Throttles', 'Sum', 1],
       ['Duration', 'p99', 6000],
+      ['RecordFailures', 'Sum', 1],
+      ['DecisionErrors', 'Sum', 5],
     ]);
+    expect(alarms[3]).toEqual(expect.objectContaining({ Namespace: 'VoiceIdConnect', Dimensions: [{ Name: 'service', Value: 'contact-flow-decision' }] }));
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
