@@ -189,7 +189,7 @@ export class ConnectVoiceIdIntegration extends Construct {
       content: Fn.sub(rendered.body, rendered.variables),
     });
     // Connect checks at save time that the flow's Lambda is associated with the instance.
-    this.contactFlow.addDependency(this.lambdaIntegration);
+    this.contactFlow.addResourceDependency(this.lambdaIntegration);
     this.contactFlow.node.addDependency(association);
     this.contactFlowArn = this.contactFlow.attrContactFlowArn;
   }
