@@ -65,13 +65,21 @@ export interface HandlerDependencies {
   readonly runtime: RuntimeOrError;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /**
+   * When the runtime process started (epoch ms). Connect's 8 s include a cold start's init, Lambda's own
+   * timeout does not: the first invocation's budget shrinks by the time init took.
+   */
+  readonly initStartedAt?: number;
 }
 
 export type DecisionHandler = (event: unknown, context: Context) => Promise<ConnectDecisionResponse>;
 
-export function createHandler({ runtime, logger, metrics }: HandlerDependencies): DecisionHandler {
+export function createHandler({ runtime, logger, metrics, initStartedAt }: HandlerDependencies): DecisionHandler {
+  let coldStart = initStartedAt !== undefined;
   return async (event, context) => {
     const startedAt = Date.now();
+    const initMs = coldStart && initStartedAt !== undefined ? Math.max(0, startedAt - initStartedAt) : 0;
+    coldStart = false;
     let answer: DecisionAnswer;
     try {
       logger.addContext(context);
@@ -89,7 +97,7 @@ export function createHandler({ runtime, logger, metrics }: HandlerDependencies)
             deploymentPolicy: config.policy,
             policyVersion: config.policyVersion,
             retentionDays: config.retentionDays,
-            budgetMs: Math.max(0, Math.min(config.budgetMs, remaining - HANDLER_SAFETY_MARGIN_MS)),
+            budgetMs: Math.max(0, Math.min(config.budgetMs - initMs, remaining - HANDLER_SAFETY_MARGIN_MS)),
             pollIntervalMs: config.pollIntervalMs,
           },
           startedAt,
@@ -98,7 +106,13 @@ export function createHandler({ runtime, logger, metrics }: HandlerDependencies)
     } catch (error: unknown) {
       answer = errorAnswer(error, runtime.ok ? runtime.runtime.config.policyVersion : undefined);
     }
-    const response = toConnectResponse(answer);
+    let response: ConnectDecisionResponse;
+    try {
+      response = toConnectResponse(answer);
+    } catch {
+      // Mapping is pure and tested; should it ever fail, the caller still gets a well-formed ERROR.
+      response = toConnectResponse(errorAnswer(new Error('response mapping failed')));
+    }
     observe(answer, response, Date.now() - startedAt, logger, metrics);
     return response;
   };
@@ -162,9 +176,12 @@ function describeError(error: Error): Record<string, unknown> {
   };
 }
 
+// In Lambda, the process starts with the init phase, so its uptime covers the runtime's bootstrap and loading
+// the whole bundle, not just this module. Anywhere else (tests, scripts) the process is older than the module.
+const initStartedAt = process.env.AWS_LAMBDA_FUNCTION_NAME ? Date.now() - process.uptime() * 1000 : undefined;
 const logger = new Logger();
 const metrics = new Metrics();
 const runtime = createRuntime(process.env, logger);
 
 /** The Lambda entry point: `lambda/contact-flow-decision/handler.handler`. */
-export const handler: DecisionHandler = createHandler({ runtime, logger, metrics });
+export const handler: DecisionHandler = createHandler({ runtime, logger, metrics, initStartedAt });

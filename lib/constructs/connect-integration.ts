@@ -158,9 +158,8 @@ export class ConnectVoiceIdIntegration extends Construct {
     });
     this.associationHandler = handler;
     this.grantManageVoiceIdAssociation(handlerRole, props.instanceArn);
-    // voiceid:DescribeDomain on this domain, with kms:Decrypt through Voice ID only. The domain has no
-    // narrower grant than grantEvaluate, so EvaluateSession on this one domain comes along.
-    props.domain.grantEvaluate(handlerRole);
+    // voiceid:DescribeDomain on this domain, with kms:Decrypt through Voice ID only.
+    props.domain.grantDescribe(handlerRole);
 
     const providerLogGroup = new logs.LogGroup(this, 'AssociationProviderLogGroup', { retention: logRetention, encryptionKey: props.logEncryptionKey });
     const provider = new cr.Provider(this, 'AssociationProvider', {
@@ -283,7 +282,7 @@ export class ConnectVoiceIdIntegration extends Construct {
     });
 
     // The domain's grant lands in the role's default (inline) policy; everything else is in managed policies.
-    const grantReason = 'Holds only what IVoiceIdDomain.grantEvaluate adds (Voice ID on this one domain, kms:Decrypt through Voice ID); the domain construct owns that statement.';
+    const grantReason = 'Holds only what IVoiceIdDomain.grantDescribe adds (Voice ID on this one domain, kms:Decrypt through Voice ID); the domain construct owns that statement.';
     Validations.of(handlerRole.node.findChild('DefaultPolicy')).acknowledge(
       { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: grantReason },
       { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: grantReason },

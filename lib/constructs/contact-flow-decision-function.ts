@@ -275,9 +275,9 @@ export const BUNDLING: BundlingOptions = {
   esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': './lambda/shared/lambda-credentials.ts' },
 };
 
-/** Exactly the item actions recording needs, with the key used only through DynamoDB. */
+/** Exactly what recording needs (a conditional PutItem), with the key used only through DynamoDB. */
 function grantRecordItems(table: dynamodb.ITable, grantee: iam.IGrantable): void {
-  iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:PutItem', 'dynamodb:GetItem'], resourceArns: [table.tableArn] });
+  iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:PutItem'], resourceArns: [table.tableArn] });
   if (table.encryptionKey) {
     iam.Grant.addToPrincipal({
       grantee,
@@ -313,11 +313,13 @@ function validate(props: ContactFlowDecisionFunctionProps, budget: Duration, pol
   if (!Token.isUnresolved(budget.toMilliseconds()) && (budget.toMilliseconds() < 1500 || budget.toMilliseconds() > maxBudget)) {
     throw new Error(`ContactFlowDecisionFunction: decisionBudget must be from 1500 ms to ${maxBudget} ms (leaving 1.5 s of Connect's 8 s), got ${budget.toMilliseconds()} ms`);
   }
-  if (pollInterval.toMilliseconds() < 200 || pollInterval.toMilliseconds() >= budget.toMilliseconds()) {
-    throw new Error(`ContactFlowDecisionFunction: evaluatePollInterval must be at least 200 ms and shorter than decisionBudget, got ${pollInterval.toMilliseconds()} ms`);
+  // The same limits the function applies to its environment (lambda/contact-flow-decision/config.ts): a value
+  // accepted here and refused there would make every call answer ERROR.
+  if (pollInterval.toMilliseconds() < 100 || pollInterval.toMilliseconds() > 5000 || pollInterval.toMilliseconds() >= budget.toMilliseconds()) {
+    throw new Error(`ContactFlowDecisionFunction: evaluatePollInterval must be from 100 to 5000 ms and shorter than decisionBudget, got ${pollInterval.toMilliseconds()} ms`);
   }
-  if (!Number.isInteger(props.decisionRetentionDays) || props.decisionRetentionDays < 1) {
-    throw new Error(`ContactFlowDecisionFunction: decisionRetentionDays must be a whole number of at least 1, got ${props.decisionRetentionDays}`);
+  if (!Number.isInteger(props.decisionRetentionDays) || props.decisionRetentionDays < 1 || props.decisionRetentionDays > 3650) {
+    throw new Error(`ContactFlowDecisionFunction: decisionRetentionDays must be a whole number from 1 to 3650, got ${props.decisionRetentionDays}`);
   }
   if (props.memorySize !== undefined && (props.memorySize < 128 || props.memorySize > 10240)) {
     throw new Error(`ContactFlowDecisionFunction: memorySize must be from 128 to 10240 MB, got ${props.memorySize}`);

@@ -9,7 +9,8 @@ export const DOMAIN_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 export const DOMAIN_DESCRIPTION_PATTERN = /^([\p{L}\p{Z}\p{N}_.:/=+\-%@]*)$/u;
 
 /** Voice ID API actions, grouped by what a caller does with the domain. */
-const EVALUATE_ACTIONS = ['voiceid:EvaluateSession', 'voiceid:DescribeDomain'];
+const EVALUATE_ACTIONS = ['voiceid:EvaluateSession'];
+const DESCRIBE_ACTIONS = ['voiceid:DescribeDomain'];
 const BATCH_JOB_ACTIONS = [
   'voiceid:StartSpeakerEnrollmentJob',
   'voiceid:DescribeSpeakerEnrollmentJob',
@@ -44,6 +45,8 @@ export interface IVoiceIdDomain extends IResource {
   readonly encryptionKey: kms.IKey;
   /** Lets the grantee evaluate sessions (the contact-flow Lambda). */
   grantEvaluate(grantee: iam.IGrantable): iam.Grant;
+  /** Lets the grantee describe the domain (e.g. to associate it with an Amazon Connect instance). */
+  grantDescribe(grantee: iam.IGrantable): iam.Grant;
   /**
    * Lets the grantee start and follow batch speaker-enrollment and fraudster-registration jobs,
    * passing `dataAccessRole` to Voice ID (and to no other service).
@@ -86,6 +89,10 @@ abstract class VoiceIdDomainBase extends Resource implements IVoiceIdDomain {
 
   grantEvaluate(grantee: iam.IGrantable): iam.Grant {
     return this.grantDomainActions(grantee, EVALUATE_ACTIONS);
+  }
+
+  grantDescribe(grantee: iam.IGrantable): iam.Grant {
+    return this.grantDomainActions(grantee, DESCRIBE_ACTIONS);
   }
 
   grantBatchJobs(grantee: iam.IGrantable, dataAccessRole: iam.IRole): iam.Grant {
@@ -162,15 +169,23 @@ export class VoiceIdDomain extends VoiceIdDomainBase {
 
     // CreateDomain runs as the deploying principal; Voice ID then creates its own grant on the key,
     // scoped by encryption context to this domain. Only through Voice ID, and only for grants to AWS resources.
+    const throughVoiceId = { 'kms:ViaService': voiceIdServiceEndpoint(this), 'kms:CallerAccount': Stack.of(this).account };
     props.encryptionKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowVoiceIdDomainGrantThroughVoiceId',
         principals: [new iam.AccountRootPrincipal()],
-        actions: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey'],
+        actions: ['kms:CreateGrant'],
         resources: ['*'],
-        conditions: {
-          StringEquals: { 'kms:ViaService': voiceIdServiceEndpoint(this), 'kms:CallerAccount': Stack.of(this).account },
-        },
+        conditions: { StringEquals: throughVoiceId, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+    );
+    props.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowVoiceIdDomainUseThroughVoiceId',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ['kms:Decrypt', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: throughVoiceId },
       }),
     );
   }

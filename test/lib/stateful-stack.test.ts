@@ -25,12 +25,13 @@ describe('KMS key', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Sid: 'AllowVoiceIdDomainGrantThroughVoiceId',
-            Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey'],
+            Action: 'kms:CreateGrant',
             Condition: {
               StringEquals: {
                 'kms:ViaService': { 'Fn::Join': ['', ['voiceid.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
                 'kms:CallerAccount': { Ref: 'AWS::AccountId' },
               },
+              Bool: { 'kms:GrantIsForAWSResource': 'true' },
             },
           }),
         ]),

@@ -43,9 +43,9 @@ describe('contact-flow decision function', () => {
     expect(statements.map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
       ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
-      ['voiceid:DescribeDomain', 'voiceid:EvaluateSession'],
+      'voiceid:EvaluateSession',
       'kms:Decrypt',
-      ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      'dynamodb:PutItem',
       ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
     ]);
     expect(template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.anyValue() } })).toEqual({});

@@ -28,7 +28,7 @@ export const EVENT_LIMITS = {
   maxMapEntries: 200,
   maxKeyLength: 128,
   maxValueLength: 32 * 1024,
-  /** UTF-8 bytes of all keys and values of one map (Attributes or Parameters). */
+  /** UTF-8 bytes of all keys and values of the flow parameters. */
   maxMapBytes: 32 * 1024,
 } as const;
 
@@ -48,7 +48,8 @@ const eventSchema = z.object({
     ContactData: z.object({
       ContactId: z.string().check(z.regex(CONTACT_ID, 'ContactId is not a contact id')),
       InitialContactId: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
-      Attributes: z.optional(z.nullable(stringMap)),
+      // Contact attributes are the flow's business, not this function's: a contact with many or long ones
+      // must still be evaluated, so they are neither validated nor read.
     }),
     Parameters: z.optional(z.nullable(stringMap)),
   }),
@@ -68,8 +69,7 @@ export function parseConnectEvent(event: unknown): ContactFlowInput {
     throw new InvalidEventError('CONTACT_ID_MISSING', 'The event has no Details.ContactData.ContactId');
   }
   // Size limits before the schema walks a huge map.
-  checkMapSize(event, 'Attributes');
-  checkMapSize(event, 'Parameters');
+  checkMapSize(event);
 
   const parsed = z.safeParse(eventSchema, event);
   if (!parsed.success) {
@@ -113,12 +113,11 @@ function sessionNameOf(contactId: string, initialContactId: string | undefined, 
 }
 
 /** Rejects a map with too many entries or too many bytes, without looking at more than it must. */
-function checkMapSize(event: object, which: 'Attributes' | 'Parameters'): void {
+function checkMapSize(event: object): void {
+  const which = 'Parameters';
   const details = (event as { Details?: unknown }).Details;
   if (typeof details !== 'object' || details === null) return;
-  const holder = which === 'Parameters' ? details : (details as { ContactData?: unknown }).ContactData;
-  if (typeof holder !== 'object' || holder === null) return;
-  const map = (holder as Record<string, unknown>)[which];
+  const map = (details as Record<string, unknown>)[which];
   if (typeof map !== 'object' || map === null) return;
 
   const keys = Object.keys(map);

@@ -97,13 +97,13 @@ export function decide(outcome: VoiceIdOutcome, policy: PolicyThresholds): Verdi
         if (authentication.score === undefined) return { decision: 'NOT_AUTHENTICATED', reason: 'SCORE_MISSING' };
         if (authentication.score < minimum) return { decision: 'NOT_AUTHENTICATED', reason: 'SCORE_BELOW_MINIMUM' };
       }
-      if (fraud) {
-        if (fraud.decision === 'NOT_ENOUGH_SPEECH') return speechPending(streamingStatus, 'FRAUD_SPEECH_PENDING', 'FRAUD_NOT_ENOUGH_SPEECH');
-        const scoreMissing =
-          (policy.maxKnownFraudsterRiskScore !== undefined && fraud.knownFraudsterRiskScore === undefined) ||
-          (policy.maxVoiceSpoofingRiskScore !== undefined && fraud.voiceSpoofingRiskScore === undefined);
-        if (scoreMissing) return { decision: 'NOT_AUTHENTICATED', reason: 'FRAUD_SCORE_MISSING' };
-      }
+      if (fraud?.decision === 'NOT_ENOUGH_SPEECH') return speechPending(streamingStatus, 'FRAUD_SPEECH_PENDING', 'FRAUD_NOT_ENOUGH_SPEECH');
+      // A policy that caps a fraud score cannot be satisfied without that score, nor without a fraud result at all
+      // (fraud detection switched off in the flow): the caller is not authenticated by voice alone then.
+      const scoreMissing =
+        (policy.maxKnownFraudsterRiskScore !== undefined && fraud?.knownFraudsterRiskScore === undefined) ||
+        (policy.maxVoiceSpoofingRiskScore !== undefined && fraud?.voiceSpoofingRiskScore === undefined);
+      if (scoreMissing) return { decision: 'NOT_AUTHENTICATED', reason: 'FRAUD_SCORE_MISSING' };
       return { decision: 'AUTHENTICATED', reason: 'AUTHENTICATION_ACCEPTED' };
     }
     case 'REJECT':

@@ -64,9 +64,9 @@ function expectedDecision({ authentication: a, fraud: f, streamingStatus }: Voic
   // Rule 3: accepted, unless the fraud check is incomplete.
   if (a.decision === 'ACCEPT') {
     if (f?.decision === 'NOT_ENOUGH_SPEECH') return pending;
+    // A capped fraud score must be present: missing, or no fraud result at all, is not authenticated.
     const fraudScoreMissing =
-      f !== undefined &&
-      ((p.maxKnownFraudsterRiskScore !== undefined && f.knownFraudsterRiskScore === undefined) || (p.maxVoiceSpoofingRiskScore !== undefined && f.voiceSpoofingRiskScore === undefined));
+      (p.maxKnownFraudsterRiskScore !== undefined && f?.knownFraudsterRiskScore === undefined) || (p.maxVoiceSpoofingRiskScore !== undefined && f?.voiceSpoofingRiskScore === undefined);
     return fraudScoreMissing ? 'NOT_AUTHENTICATED' : 'AUTHENTICATED';
   }
   // Rule 5: not enough speech.
@@ -148,7 +148,7 @@ describe('decision policy, named examples (the decision matrix)', () => {
   const low = { decision: 'LOW_RISK', reasons: [], knownFraudsterRiskScore: 10, voiceSpoofingRiskScore: 5 } as const;
   const examples: [string, VoiceIdOutcome, PolicyDecision, DecisionReason][] = [
     ['accepted, low risk', { authentication: { decision: 'ACCEPT', score: 95 }, fraud: low, streamingStatus: 'ONGOING' }, 'AUTHENTICATED', 'AUTHENTICATION_ACCEPTED'],
-    ['accepted, fraud detection off', { authentication: { decision: 'ACCEPT', score: 95 }, streamingStatus: 'ENDED' }, 'AUTHENTICATED', 'AUTHENTICATION_ACCEPTED'],
+    ['accepted, fraud detection off while the policy caps fraud scores', { authentication: { decision: 'ACCEPT', score: 95 }, streamingStatus: 'ENDED' }, 'NOT_AUTHENTICATED', 'FRAUD_SCORE_MISSING'],
     ['accepted but a known fraudster', { authentication: { decision: 'ACCEPT', score: 99 }, fraud: { decision: 'HIGH_RISK', reasons: ['KNOWN_FRAUDSTER'], knownFraudsterRiskScore: 97, voiceSpoofingRiskScore: 3 }, streamingStatus: 'ONGOING' }, 'HIGH_RISK', 'FRAUD_HIGH_RISK'],
     ['accepted, Voice ID says low risk but the spoofing score reaches the policy max', { authentication: { decision: 'ACCEPT', score: 99 }, fraud: { ...low, voiceSpoofingRiskScore: 50 }, streamingStatus: 'ONGOING' }, 'HIGH_RISK', 'VOICE_SPOOFING_RISK_AT_OR_ABOVE_MAX'],
     ['accepted, known-fraudster score at the policy max', { authentication: { decision: 'ACCEPT', score: 99 }, fraud: { ...low, knownFraudsterRiskScore: 50 }, streamingStatus: 'ONGOING' }, 'HIGH_RISK', 'KNOWN_FRAUDSTER_RISK_AT_OR_ABOVE_MAX'],

@@ -49,7 +49,7 @@ function lambdaContext(remainingMs = 8000): Context {
 }
 
 /** A handler whose runtime uses the real adapters on SDK clients answered by fake HTTP handlers. */
-function handlerWith(voiceId: () => FakeHttpResponse | Promise<FakeHttpResponse>, dynamo: () => FakeHttpResponse = () => ({ status: 200, body: {} })) {
+function handlerWith(voiceId: () => FakeHttpResponse | Promise<FakeHttpResponse>, dynamo: () => FakeHttpResponse = () => ({ status: 200, body: {} }), initStartedAt?: number) {
   const voiceIdHttp = fakeRequestHandler(voiceId);
   const dynamoHttp = fakeRequestHandler(dynamo);
   const { voiceIdClientWith } = jest.requireActual<typeof import('./support')>('./support');
@@ -70,6 +70,7 @@ function handlerWith(voiceId: () => FakeHttpResponse | Promise<FakeHttpResponse>
     runtime,
     logger: new Logger({ serviceName: 'contact-flow-decision-test' }),
     metrics: new Metrics({ namespace: 'VoiceIdConnectTest', serviceName: 'contact-flow-decision-test' }),
+    initStartedAt,
   });
   return { handler, voiceIdRequests: voiceIdHttp.captured, dynamoRequests: dynamoHttp.captured };
 }
@@ -177,8 +178,8 @@ describe('handler: fails closed, never throws', () => {
     ['Parameters with numbers', { Details: { ContactData: { ContactId: 'c1' }, Parameters: { minAuthenticationScore: 95 } } }],
     ['a non-numeric policy parameter', liveEvent({ minAuthenticationScore: 'high' })],
     ['an out-of-range policy parameter', liveEvent({ maxVoiceSpoofingRiskScore: '101' })],
-    ['huge attributes', { Details: { ContactData: { ContactId: 'c1', Attributes: { a: 'x'.repeat(200_000) } }, Parameters: {} } }],
-    ['a circular object', (() => { const o: Record<string, unknown> = {}; o['self'] = o; o['Details'] = { ContactData: { ContactId: 'c1', Attributes: o } }; return o; })()],
+    ['huge flow parameters', { Details: { ContactData: { ContactId: 'c1' }, Parameters: { a: 'x'.repeat(200_000) } } }],
+    ['a circular object', (() => { const o: Record<string, unknown> = {}; o['self'] = o; o['Details'] = { ContactData: { ContactId: 'c1' }, Parameters: o }; return o; })()],
   ];
 
   test.each(malformed)('%s -> ERROR INVALID_EVENT, no Voice ID call, nothing recorded', async (_, event) => {
@@ -189,6 +190,16 @@ describe('handler: fails closed, never throws', () => {
     expect(result.reason).not.toBe('');
     expect(voiceIdRequests).toHaveLength(0);
     expect(dynamoRequests).toHaveLength(0);
+  });
+
+  test('a cold start spends part of Connect\'s 8 s: the first invocation waits for speech only in what is left', async () => {
+    const pending = () => ({ status: 200, body: evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'NOT_ENOUGH_SPEECH' } }) });
+    // Init took 4.5 s of the budget: the first invocation polls for what is left, not for the whole budget.
+    const { handler } = handlerWith(pending, undefined, Date.now() - 4500);
+    const started = Date.now();
+    const { result: first } = await captureOutput(() => handler(liveEvent(), lambdaContext()));
+    expect(Date.now() - started).toBeLessThan(config.budgetMs - 4500 + 500);
+    expect(first.decision).toBe('RETRY');
   });
 
   test('Voice ID throttling on every call -> ERROR VOICE_ID_THROTTLED, recorded', async () => {

@@ -120,7 +120,8 @@ describe('ConnectVoiceIdIntegration', () => {
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:events:${REGION}:${ACCOUNT}:rule/*`]] },
       Condition: { StringEquals: { 'events:ManagedBy': 'connect.amazonaws.com' } },
     });
-    expect(statements).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['voiceid:DescribeDomain']), Resource: DOMAIN_ARN }));
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'voiceid:DescribeDomain', Resource: DOMAIN_ARN });
+    expect(JSON.stringify(statements)).not.toContain('voiceid:EvaluateSession');
     expect(statements).toContainEqual({
       Effect: 'Allow',
       Action: 'kms:Decrypt',

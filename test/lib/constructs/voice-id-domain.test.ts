@@ -36,7 +36,7 @@ describe('VoiceIdDomain', () => {
     const { stack, domain, role } = fixture();
     domain.grantEvaluate(role);
     expect(policyStatements(stack)).toEqual([
-      { Effect: 'Allow', Action: ['voiceid:EvaluateSession', 'voiceid:DescribeDomain'], Resource: DOMAIN_ARN },
+      { Effect: 'Allow', Action: 'voiceid:EvaluateSession', Resource: DOMAIN_ARN },
       KMS_VIA_VOICE_ID,
     ]);
   });
@@ -58,6 +58,12 @@ describe('VoiceIdDomain', () => {
     expect(statements).toContainEqual(KMS_VIA_VOICE_ID);
   });
 
+  test('grantDescribe allows DescribeDomain alone, with kms:Decrypt through Voice ID', () => {
+    const { stack, domain, role } = fixture();
+    domain.grantDescribe(role);
+    expect(policyStatements(stack)).toEqual([{ Effect: 'Allow', Action: 'voiceid:DescribeDomain', Resource: DOMAIN_ARN }, KMS_VIA_VOICE_ID]);
+  });
+
   test('grantSpeakerAdmin allows speaker and fraudster management but not evaluation or jobs', () => {
     const { stack, domain, role } = fixture();
     domain.grantSpeakerAdmin(role);
@@ -73,7 +79,14 @@ describe('VoiceIdDomain', () => {
       KeyPolicy: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey'],
+            Action: 'kms:CreateGrant',
+            Condition: {
+              StringEquals: { 'kms:ViaService': 'voiceid.eu-west-2.amazonaws.com', 'kms:CallerAccount': '123456789012' },
+              Bool: { 'kms:GrantIsForAWSResource': 'true' },
+            },
+          }),
+          Match.objectLike({
+            Action: ['kms:Decrypt', 'kms:DescribeKey'],
             Condition: { StringEquals: { 'kms:ViaService': 'voiceid.eu-west-2.amazonaws.com', 'kms:CallerAccount': '123456789012' } },
           }),
         ]),
