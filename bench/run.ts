@@ -65,13 +65,17 @@ async function main(): Promise<void> {
     await stack.control.setQuota('EvaluateSession', 60);
     await stack.control.injectFault({ operation: 'EvaluateSession', type: 'LATENCY', latencyMs: 100 });
     const quota: QuotaStep[] = [];
-    for (const callsPerSecond of [20, 30, 40, 50, 55, 60, 70, 80]) {
-      const step = await openLoop(stack, fns, kinds, callsPerSecond, 6);
+    for (const callsPerSecond of [30, 40, 50, 55, 60, 70]) {
+      const step = await openLoop(stack, fns, kinds, callsPerSecond, 10);
       quota.push(step);
-      console.log(`quota run ${callsPerSecond} calls/s: p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, throttled ERROR ${step.throttledErrors}, other errors ${step.otherErrors}, RETRY ${step.retries}, ${step.voiceIdCallsPerDecision} calls/decision`);
+      console.log(`quota run ${callsPerSecond} calls/s (achieved ${step.achievedPerSecond}/s): p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, throttled ERROR ${step.throttledErrors}, other errors ${step.otherErrors}, RETRY ${step.retries}, ${step.voiceIdCallsPerDecision} calls/decision`);
       if (step.throttledErrors > 0 && callsPerSecond > 60) break;
     }
-    const sustained = Math.max(0, ...quota.filter((s) => s.throttledErrors === 0 && s.otherErrors === 0).map((s) => s.callsPerSecond));
+    // Sustained: every call answered with no ERROR, at the offered rate, without latency building up (p99 < 1 s).
+    const sustained = Math.max(
+      0,
+      ...quota.filter((s) => s.throttledErrors === 0 && s.otherErrors === 0 && s.p99Ms < 1000 && s.achievedPerSecond >= 0.95 * s.callsPerSecond).map((s) => s.callsPerSecond),
+    );
     voiceId.destroy();
     s3.destroy();
 
@@ -123,12 +127,12 @@ function markdown(r: {
     `| cold init, median of ${r.coldInit.runs} | ${r.coldInit.assetMedianMs} ms vs bare node ${r.coldInit.bareNodeMedianMs} ms = ${r.coldInit.ratio}x | < 3x: ${ok(r.targets.initUnder3xBareNode)} |`,
     ...r.latency.map((l) => `| decision latency, ${l.concurrency} concurrent (${l.calls} calls) | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms | ${l.concurrency === 64 ? `p99 < 1 s: ${ok(r.targets.p99Under1sAt64)}` : ''} |`),
     `| Voice ID calls per final decision (scenario mix) | ${callsPerDecision} | <= 1.5: ${ok(r.targets.atMost1_5CallsPerDecision)} |`,
-    `| new calls/s sustained under 60 TPS + 100 ms, no throttling ERROR | ${r.quotaRun.sustainedCallsPerSecondWithoutThrottlingErrors} | >= 50: ${ok(r.targets.atLeast50CallsPerSecondUnderQuota)} |`,
+    `| new calls/s sustained under 60 TPS + 100 ms (no ERROR, p99 < 1 s, answers keep pace) | ${r.quotaRun.sustainedCallsPerSecondWithoutThrottlingErrors} | >= 50: ${ok(r.targets.atLeast50CallsPerSecondUnderQuota)} |`,
     `| emulator EvaluateSession throughput (loopback, 32 in flight) | ${r.emulatorEvaluateSessionRps} req/s | |`,
     '',
-    '| quota run: calls/s | p50 ms | p99 ms | throttled ERROR | other errors | RETRY | Voice ID calls/decision |',
-    '|---|---|---|---|---|---|---|',
-    ...r.quotaRun.steps.map((s) => `| ${s.callsPerSecond} | ${s.p50Ms} | ${s.p99Ms} | ${s.throttledErrors} | ${s.otherErrors} | ${s.retries} | ${s.voiceIdCallsPerDecision} |`),
+    '| quota run: offered calls/s | answered/s | p50 ms | p99 ms | throttled ERROR | other errors | RETRY | Voice ID calls/decision |',
+    '|---|---|---|---|---|---|---|---|',
+    ...r.quotaRun.steps.map((s) => `| ${s.callsPerSecond} | ${s.achievedPerSecond} | ${s.p50Ms} | ${s.p99Ms} | ${s.throttledErrors} | ${s.otherErrors} | ${s.retries} | ${s.voiceIdCallsPerDecision} |`),
     '',
   ];
   return lines.join('\n');

@@ -28,7 +28,7 @@ export function buildApp(app: App, config: AppConfig): VoiceIdConnectStacks {
 
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     env,
-    description: `voice-id-connect (${config.stage}): contact-flow Lambda, batch workflow, alarms`,
+    description: `voice-id-connect (${config.stage}): contact-flow Lambda, alarms, Amazon Connect wiring`,
     domain: stateful.domain,
     encryptionKey: stateful.key,
     decisionsTable: stateful.decisionsTable,

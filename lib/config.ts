@@ -47,7 +47,14 @@ export interface AppConfig {
 /** Settings of the deployed Voice ID contact flow; absent values take the construct's defaults. */
 export type ContactFlowConfig = Pick<
   ConnectVoiceIdIntegrationProps,
-  'authenticationThreshold' | 'authenticationResponseTimeSeconds' | 'fraudThreshold' | 'watchlistId' | 'maxRetries' | 'fraudQueueArn' | 'nextQueueArn'
+  | 'authenticationThreshold'
+  | 'authenticationResponseTimeSeconds'
+  | 'fraudThreshold'
+  | 'watchlistId'
+  | 'maxRetries'
+  | 'fraudQueueArn'
+  | 'nextQueueArn'
+  | 'minAuthenticationScore'
 >;
 
 /** A configuration value that is not allowed; the message names the key, the value and what is allowed. */
@@ -188,7 +195,13 @@ export function loadConfig(read: ContextReader): AppConfig {
     maxRetries: optionalIntegerInRange(read, 'flowMaxRetries', 1, 5),
     fraudQueueArn: queueArn('flowFraudQueueArn'),
     nextQueueArn: queueArn('flowNextQueueArn'),
+    minAuthenticationScore: optionalIntegerInRange(read, 'flowMinAuthenticationScore', 0, 100),
   };
+  const flowKeySet = Object.entries(flow).find(([, value]) => value !== undefined);
+  if (flowKeySet && connectInstanceArn === undefined) {
+    const key = `flow${flowKeySet[0][0].toUpperCase()}${flowKeySet[0].slice(1)}`;
+    throw new ConfigError(key, flowKeySet[1], "to be set only with 'connectInstanceArn': the contact flow is deployed into that instance");
+  }
 
   return {
     stage,

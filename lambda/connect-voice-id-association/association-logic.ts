@@ -98,9 +98,21 @@ export async function onUpdate(
   return associate(connect, props, replaceable);
 }
 
+/**
+ * Marks an association that existed before this stack (made in the console, or by another stack): the
+ * stack uses it but never deletes it.
+ */
+export const REUSED_PREFIX = 'reused:';
+
+/** The association id behind a physical id, whether this stack created the association or reuses it. */
+export function associationIdOf(physicalResourceId: string): string {
+  return physicalResourceId.startsWith(REUSED_PREFIX) ? physicalResourceId.slice(REUSED_PREFIX.length) : physicalResourceId;
+}
+
 export async function onDelete(connect: ConnectAssociations, props: AssociationProps, physicalResourceId: string): Promise<AssociationResult> {
   if (!ASSOCIATION_ID_PATTERN.test(physicalResourceId)) {
-    // A create that failed leaves a physical id that is not an association id: nothing to remove.
+    // A reused association is not ours to delete; a create that failed leaves a physical id that is not an
+    // association id: either way nothing to remove.
     return { physicalResourceId, outcome: 'skipped' };
   }
   const result = await connect.delete(props.instanceId, physicalResourceId);
@@ -110,7 +122,7 @@ export async function onDelete(connect: ConnectAssociations, props: AssociationP
 async function associate(connect: ConnectAssociations, props: AssociationProps, replaceableAssociationId: string | undefined): Promise<AssociationResult> {
   const existing = await connect.list(props.instanceId);
   const same = existing.find((a) => a.domainArn === props.domainArn);
-  if (same) return { physicalResourceId: same.associationId, outcome: 'reused' };
+  if (same) return { physicalResourceId: `${REUSED_PREFIX}${same.associationId}`, outcome: 'reused' };
 
   let replaced = false;
   for (const other of existing) {
@@ -129,7 +141,7 @@ async function associate(connect: ConnectAssociations, props: AssociationProps, 
     // Lost a race with another association: reuse it if it is this domain, else report the conflict.
     const now = await connect.list(props.instanceId);
     const winner = now.find((a) => a.domainArn === props.domainArn);
-    if (winner) return { physicalResourceId: winner.associationId, outcome: 'reused' };
+    if (winner) return { physicalResourceId: `${REUSED_PREFIX}${winner.associationId}`, outcome: 'reused' };
     throw new AssociationConflictError(props.instanceId, now[0]?.domainArn ?? 'unknown', props.domainArn);
   }
 }

@@ -9,7 +9,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { onCreate, onDelete, onUpdate, type AssociationProps, type AssociationResult, type ConnectAssociations } from './association-logic';
+import { associationIdOf, onCreate, onDelete, onUpdate, type AssociationProps, type AssociationResult, type ConnectAssociations } from './association-logic';
 import { SdkConnectAssociations } from './connect-associations';
 
 const logger = new Logger({ serviceName: 'connect-voice-id-association' });
@@ -48,7 +48,7 @@ export async function handleEvent(event: CloudFormationCustomResourceEvent, asso
       break;
   }
   logger.info('Voice ID association handled', { ...keys, outcome: result.outcome, integrationAssociationId: result.physicalResourceId });
-  return { PhysicalResourceId: result.physicalResourceId, Data: { IntegrationAssociationId: result.physicalResourceId } };
+  return { PhysicalResourceId: result.physicalResourceId, Data: { IntegrationAssociationId: associationIdOf(result.physicalResourceId) } };
 }
 
 function parseProps(raw: unknown): AssociationProps {

@@ -78,6 +78,8 @@ describe('loadConfig', () => {
     ['policyMaxVoiceSpoofingRiskScore', { policyMaxVoiceSpoofingRiskScore: 'high' }, /'policyMaxVoiceSpoofingRiskScore'/],
     ['decisionBudgetMs', { decisionBudgetMs: 7000 }, /'decisionBudgetMs': 7000.*1500 to 6500/],
     ['flowAuthenticationThreshold', { flowAuthenticationThreshold: '120' }, /'flowAuthenticationThreshold'.*0 to 100/],
+    ['flowFraudThreshold', { flowFraudThreshold: 40 }, /'flowFraudThreshold': 40.*only with 'connectInstanceArn'/],
+    ['flowMinAuthenticationScore', { flowMinAuthenticationScore: 'x' }, /'flowMinAuthenticationScore'/],
     ['flowAuthenticationResponseTimeSeconds', { flowAuthenticationResponseTimeSeconds: 4 }, /'flowAuthenticationResponseTimeSeconds'.*5 to 10/],
     ['flowWatchlistId', { flowWatchlistId: 'short' }, /'flowWatchlistId'.*22 letters/],
     ['flowFraudQueueArn', { flowFraudQueueArn: 'queue-1' }, /'flowFraudQueueArn'.*queue ARN/],

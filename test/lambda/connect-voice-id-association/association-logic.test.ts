@@ -67,8 +67,17 @@ describe('create', () => {
     const connect = new FakeConnect();
     const existing = connect.seed(INSTANCE, DOMAIN);
     const result = await onCreate(connect, { instanceId: INSTANCE, domainArn: DOMAIN });
-    expect(result).toEqual({ physicalResourceId: existing, outcome: 'reused' });
+    expect(result).toEqual({ physicalResourceId: `reused:${existing}`, outcome: 'reused' });
     expect(connect.calls.filter((c) => c.startsWith('create'))).toEqual([]);
+  });
+
+  test('never deletes an association it reused: it existed before the stack', async () => {
+    const connect = new FakeConnect();
+    connect.seed(INSTANCE, DOMAIN);
+    const { physicalResourceId } = await onCreate(connect, { instanceId: INSTANCE, domainArn: DOMAIN });
+    const result = await onDelete(connect, { instanceId: INSTANCE, domainArn: DOMAIN }, physicalResourceId);
+    expect(result.outcome).toBe('skipped');
+    expect(connect.calls.filter((c) => c.startsWith('delete'))).toEqual([]);
   });
 
   test('fails with a clear message when another domain is associated, and leaves it alone', async () => {
