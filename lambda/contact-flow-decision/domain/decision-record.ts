@@ -8,33 +8,7 @@ import type { CallerDecision } from './decision-policy';
 import type { EffectivePolicy } from './policy';
 import type { VoiceIdEvaluation } from './voice-id-outcome';
 
-/**
- * One decision as stored. Holds Voice ID's opaque ids and scores, never caller data: no phone numbers,
- * no customer endpoint, no CustomerId / CustomerSpeakerId.
- */
-export interface DecisionRecord {
-  readonly contactId: string;
-  /**
-   * Sort key. Derived from the Voice ID result ids when there are any (`R#...`), so replaying the same
-   * result with the same policy hits the same item; otherwise unique (`U#<evaluatedAt>#<random>`).
-   */
-  readonly recordKey: string;
-  readonly idempotent: boolean;
-  readonly sessionName: string;
-  readonly decision: CallerDecision;
-  readonly reason: string;
-  readonly errorCode?: ErrorCode;
-  readonly evaluation?: VoiceIdEvaluation;
-  readonly policy: EffectivePolicy;
-  readonly voiceIdCalls: number;
-  /** ISO-8601. */
-  readonly evaluatedAt: string;
-  /** YYYY-MM-DD (UTC), on HIGH_RISK records only: the sparse `highRiskByDay` index. */
-  readonly highRiskDay?: string;
-  /** Epoch seconds; DynamoDB's TTL deletes the item after it. */
-  readonly expiresAt: number;
-}
-
+/** What the use case knows about a decision when it records it. */
 export interface RecordInput {
   readonly contactId: string;
   readonly sessionName: string;
@@ -44,6 +18,26 @@ export interface RecordInput {
   readonly evaluation?: VoiceIdEvaluation;
   readonly policy: EffectivePolicy;
   readonly voiceIdCalls: number;
+}
+
+/**
+ * One decision as stored. Holds Voice ID's opaque ids and scores, never caller data: no phone numbers,
+ * no customer endpoint, no CustomerId / CustomerSpeakerId.
+ */
+export interface DecisionRecord extends RecordInput {
+  /**
+   * Sort key. Derived from the Voice ID result ids when there are any (`R#...`), so replaying the same
+   * result with the same policy hits the same item; otherwise unique (`U#<evaluatedAt>#<random>`).
+   */
+  readonly recordKey: string;
+  /** Whether `recordKey` comes from Voice ID's result ids (a replay is then a duplicate). */
+  readonly idempotent: boolean;
+  /** ISO-8601. */
+  readonly evaluatedAt: string;
+  /** YYYY-MM-DD (UTC), on HIGH_RISK records only: the sparse `highRiskByDay` index. */
+  readonly highRiskDay?: string;
+  /** Epoch seconds; DynamoDB's TTL deletes the item after it. */
+  readonly expiresAt: number;
 }
 
 const SECONDS_PER_DAY = 86_400;
