@@ -15,13 +15,13 @@ import { VoiceIDClient } from '@aws-sdk/client-voice-id';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { EnvironmentError, type EnvironmentSource } from '../shared/env';
-import { parseConnectEvent } from './adapters/connect-event';
+import { parseConnectEvent, wellFormedContactIdOf } from './adapters/connect-event';
 import { type ConnectDecisionResponse, type DecisionAnswer, errorAnswer, toConnectResponse } from './adapters/connect-response';
 import { DynamoDbDecisionStore } from './adapters/decision-store';
 import { SdkVoiceIdGateway } from './adapters/voice-id-gateway';
 import { type DecisionLambdaConfig, loadConfig } from './config';
-import { ConfigurationError } from './domain/errors';
-import { evaluateCaller, type EvaluateCallerDependencies } from './use-case/evaluate-caller';
+import { ConfigurationError, InvalidEventError } from './domain/errors';
+import { evaluateCaller, recordRejectedEvent, type EvaluateCallerDependencies } from './use-case/evaluate-caller';
 
 /** Kept free of the Lambda's own remaining time for serialising the answer and flushing metrics. */
 export const HANDLER_SAFETY_MARGIN_MS = 300;
@@ -105,6 +105,13 @@ export function createHandler({ runtime, logger, metrics, initStartedAt }: Handl
       }
     } catch (error: unknown) {
       answer = errorAnswer(error, runtime.ok ? runtime.runtime.config.policyVersion : undefined);
+      const contactId = error instanceof InvalidEventError ? wellFormedContactIdOf(event) : undefined;
+      if (runtime.ok && contactId) {
+        logger.appendKeys({ contactId });
+        const { config, deps } = runtime.runtime;
+        const settings = { deploymentPolicy: config.policy, policyVersion: config.policyVersion, retentionDays: config.retentionDays, budgetMs: config.budgetMs };
+        answer = { ...answer, ...(await recordRejectedEvent(contactId, answer.error!, deps, settings, startedAt)) };
+      }
     }
     let response: ConnectDecisionResponse;
     try {

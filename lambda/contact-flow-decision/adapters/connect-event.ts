@@ -112,6 +112,15 @@ function sessionNameOf(contactId: string, initialContactId: string | undefined, 
   return sessionName;
 }
 
+/**
+ * The event's ContactId when it is a well-formed one, whatever else is wrong with the event: a rejected
+ * event from a real contact is still recorded against that contact.
+ */
+export function wellFormedContactIdOf(event: unknown): string | undefined {
+  const contactId = (event as { Details?: { ContactData?: { ContactId?: unknown } } } | null)?.Details?.ContactData?.ContactId;
+  return typeof contactId === 'string' && CONTACT_ID.test(contactId) ? contactId : undefined;
+}
+
 /** Rejects a map with too many entries or too many bytes, without looking at more than it must. */
 function checkMapSize(event: object): void {
   const which = 'Parameters';

@@ -44,7 +44,7 @@ export interface DecisionAnswer {
   readonly recordError?: Error;
 }
 
-/** An answer for a failure before or outside the use case (invalid event, configuration, a bug). Never recorded. */
+/** An answer for a failure before or outside the use case (invalid event, configuration, a bug); the handler records it when the event names a well-formed contact. */
 export function errorAnswer(error: unknown, policyVersion?: string): DecisionAnswer & { readonly error: DecisionError } {
   const typed = asDecisionError(error);
   return {

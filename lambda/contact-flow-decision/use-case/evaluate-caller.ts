@@ -18,7 +18,7 @@
  * Failures never authenticate anyone: every error path ends in ERROR.
  */
 import { decide, type CallerDecision, type Verdict } from '../domain/decision-policy';
-import { buildDecisionRecord } from '../domain/decision-record';
+import { buildDecisionRecord, type DecisionRecord } from '../domain/decision-record';
 import { DeadlineExceededError, type DecisionError, InternalError, VoiceIdError } from '../domain/errors';
 import { effectivePolicy, type EffectivePolicy, type PolicyThresholds } from '../domain/policy';
 import { toOutcome, type VoiceIdEvaluation } from '../domain/voice-id-outcome';
@@ -128,21 +128,7 @@ export async function evaluateCaller(
     deps.random,
   );
 
-  let recordStatus: RecordOutcome = 'FAILED';
-  let decisionId = '';
-  let recordError: Error | undefined;
-  const recordTime = deadline - deps.clock.now();
-  if (recordTime < MIN_RECORD_TIME_MS) {
-    recordError = new Error(`No time left to record the decision (${recordTime} ms)`);
-  } else {
-    try {
-      const stored = await deps.store.record(record, { timeoutMs: recordTime });
-      recordStatus = stored.status;
-      decisionId = stored.decisionId;
-    } catch (error: unknown) {
-      recordError = error instanceof Error ? error : new Error('Recording the decision failed');
-    }
-  }
+  const { recordStatus, decisionId, recordError } = await recordWithin(record, deps, deadline);
 
   return {
     contactId: input.contactId,
@@ -158,6 +144,54 @@ export async function evaluateCaller(
     recordError,
     elapsedMs: deps.clock.now() - startedAt,
   };
+}
+
+interface Recorded {
+  readonly recordStatus: RecordOutcome;
+  readonly decisionId: string;
+  readonly recordError?: Error;
+}
+
+/** Stores a record if there is time left before the deadline. Never throws: a failure is returned. */
+async function recordWithin(record: DecisionRecord, deps: EvaluateCallerDependencies, deadline: number): Promise<Recorded> {
+  const recordTime = deadline - deps.clock.now();
+  if (recordTime < MIN_RECORD_TIME_MS) {
+    return { recordStatus: 'FAILED', decisionId: '', recordError: new Error(`No time left to record the decision (${recordTime} ms)`) };
+  }
+  try {
+    const stored = await deps.store.record(record, { timeoutMs: recordTime });
+    return { recordStatus: stored.status, decisionId: stored.decisionId };
+  } catch (error: unknown) {
+    return { recordStatus: 'FAILED', decisionId: '', recordError: error instanceof Error ? error : new Error('Recording the decision failed') };
+  }
+}
+
+/**
+ * Records the ERROR answered to an event that was rejected (a malformed flow parameter, say) but names a
+ * well-formed contact: the audit trail shows that this contact was not evaluated, and why.
+ */
+export async function recordRejectedEvent(
+  contactId: string,
+  error: DecisionError,
+  deps: EvaluateCallerDependencies,
+  settings: Pick<EvaluateCallerSettings, 'deploymentPolicy' | 'policyVersion' | 'retentionDays' | 'budgetMs'>,
+  startedAt: number,
+): Promise<Recorded> {
+  const record = buildDecisionRecord(
+    {
+      contactId,
+      sessionName: contactId,
+      decision: 'ERROR',
+      reason: error.detail,
+      errorCode: error.errorCode,
+      policy: effectivePolicy(settings.deploymentPolicy, settings.policyVersion, {}),
+      voiceIdCalls: 0,
+    },
+    deps.clock.now(),
+    settings.retentionDays,
+    deps.random,
+  );
+  return recordWithin(record, deps, startedAt + settings.budgetMs);
 }
 
 interface Evaluated {

@@ -175,14 +175,10 @@ describe('handler: fails closed, never throws', () => {
     ['an empty object', {}],
     ['no ContactId', { Details: { ContactData: {}, Parameters: {} } }],
     ['a numeric ContactId', { Details: { ContactData: { ContactId: 1 }, Parameters: {} } }],
-    ['Parameters with numbers', { Details: { ContactData: { ContactId: 'c1' }, Parameters: { minAuthenticationScore: 95 } } }],
-    ['a non-numeric policy parameter', liveEvent({ minAuthenticationScore: 'high' })],
-    ['an out-of-range policy parameter', liveEvent({ maxVoiceSpoofingRiskScore: '101' })],
-    ['huge flow parameters', { Details: { ContactData: { ContactId: 'c1' }, Parameters: { a: 'x'.repeat(200_000) } } }],
-    ['a circular object', (() => { const o: Record<string, unknown> = {}; o['self'] = o; o['Details'] = { ContactData: { ContactId: 'c1' }, Parameters: o }; return o; })()],
+    ['a ContactId that is not an id', { Details: { ContactData: { ContactId: '../etc/passwd' }, Parameters: { minAuthenticationScore: 95 } } }],
   ];
 
-  test.each(malformed)('%s -> ERROR INVALID_EVENT, no Voice ID call, nothing recorded', async (_, event) => {
+  test.each(malformed)('%s -> ERROR INVALID_EVENT, no Voice ID call, nothing recorded (no contact to record it for)', async (_, event) => {
     const { handler, voiceIdRequests, dynamoRequests } = handlerWith(() => ({ status: 200, body: evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'ACCEPT', score: 99 } }) }));
     const { result } = await captureOutput(() => handler(event, lambdaContext()));
     expectValidResponse(result);
@@ -190,6 +186,25 @@ describe('handler: fails closed, never throws', () => {
     expect(result.reason).not.toBe('');
     expect(voiceIdRequests).toHaveLength(0);
     expect(dynamoRequests).toHaveLength(0);
+  });
+
+  const rejectedForAContact: [string, unknown][] = [
+    ['Parameters with numbers', { Details: { ContactData: { ContactId: 'c1' }, Parameters: { minAuthenticationScore: 95 } } }],
+    ['a non-numeric policy parameter', liveEvent({ minAuthenticationScore: 'high' })],
+    ['an out-of-range policy parameter', liveEvent({ maxVoiceSpoofingRiskScore: '101' })],
+    ['huge flow parameters', { Details: { ContactData: { ContactId: 'c1' }, Parameters: { a: 'x'.repeat(200_000) } } }],
+    ['a circular object', (() => { const o: Record<string, unknown> = {}; o['self'] = o; o['Details'] = { ContactData: { ContactId: 'c1' }, Parameters: o }; return o; })()],
+  ];
+
+  test.each(rejectedForAContact)('%s -> ERROR INVALID_EVENT, no Voice ID call, the ERROR recorded for the contact', async (_, event) => {
+    const { handler, voiceIdRequests, dynamoRequests } = handlerWith(() => ({ status: 200, body: evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'ACCEPT', score: 99 } }) }));
+    const { result } = await captureOutput(() => handler(event, lambdaContext()));
+    expectValidResponse(result);
+    expect(result).toMatchObject({ decision: 'ERROR', errorCode: 'INVALID_EVENT', recordStatus: 'RECORDED', voiceIdCalls: '0', authenticationDecision: 'NONE' });
+    expect(result.decisionId).not.toBe('');
+    expect(voiceIdRequests).toHaveLength(0);
+    expect(dynamoRequests).toHaveLength(1);
+    expect(JSON.stringify(dynamoRequests[0])).toContain('INVALID_EVENT');
   });
 
   test('a cold start spends part of Connect\'s 8 s: the first invocation waits for speech only in what is left', async () => {
