@@ -41,7 +41,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host) && !host.startsWith('127.') && !options.allowNonLoopback) {
-    throw new Error(`Refusing to bind ${host}: the emulator has no authentication; set allowNonLoopback to bind a non-loopback interface`);
+    throw new Error(`Refusing to bind ${host}: the emulator has no authentication; set allowNonLoopback (CLI: --allow-non-loopback) to bind a non-loopback interface`);
   }
   const service = new VoiceIdService({
     region: options.region ?? 'us-east-1',

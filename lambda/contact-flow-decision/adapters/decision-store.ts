@@ -7,6 +7,7 @@
  *
  * Endpoints resolve the standard SDK way, so `AWS_ENDPOINT_URL_DYNAMODB` points it at dynalite.
  */
+import { withDeadline } from '../../shared/with-deadline';
 import { createHash } from 'node:crypto';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DECISIONS_TABLE } from '../../../lib/tables/table-definitions';
@@ -115,28 +116,22 @@ export class DynamoDbDecisionStore implements DecisionStore {
 
   async record(record: DecisionRecord, { timeoutMs }: RecordOptions): Promise<RecordResult> {
     const decisionId = decisionIdOf(record.contactId, record.recordKey);
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new DecisionStoreError('RECORD_TIMEOUT', `Recording the decision timed out after ${timeoutMs} ms`));
-      }, Math.max(0, timeoutMs));
-    });
     try {
-      await Promise.race([
-        this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: toItem(record, decisionId),
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': DECISION_KEYS.partitionKey },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-          { abortSignal: controller.signal },
-        ),
-        timeout,
-      ]);
+      await withDeadline(
+        timeoutMs,
+        () => new DecisionStoreError('RECORD_TIMEOUT', `Recording the decision timed out after ${timeoutMs} ms`),
+        (abortSignal) =>
+          this.client.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: toItem(record, decisionId),
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': DECISION_KEYS.partitionKey },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+            { abortSignal },
+          ),
+      );
       return { status: 'RECORDED', decisionId };
     } catch (error: unknown) {
       if (error instanceof DecisionStoreError) throw error;
@@ -144,8 +139,6 @@ export class DynamoDbDecisionStore implements DecisionStore {
       const name = typeof error === 'object' && error !== null && 'name' in error ? String((error as { name: unknown }).name) : 'Unknown';
       if (name === 'AbortError' || name === 'TimeoutError') throw new DecisionStoreError('RECORD_TIMEOUT', 'Recording the decision timed out', { cause: error });
       throw new DecisionStoreError('RECORD_WRITE_FAILED', `Recording the decision failed (${name.replace(/[^A-Za-z0-9]/g, '')})`, { cause: error });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

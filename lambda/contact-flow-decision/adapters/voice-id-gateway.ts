@@ -8,6 +8,7 @@
  *
  * Endpoints resolve the standard SDK way, so `AWS_ENDPOINT_URL_VOICE_ID` points it at an emulator.
  */
+import { withDeadline } from '../../shared/with-deadline';
 import { EvaluateSessionCommand, type EvaluateSessionCommandOutput, type VoiceIDClient } from '@aws-sdk/client-voice-id';
 import {
   VoiceIdAccessDeniedError,
@@ -50,25 +51,15 @@ export class SdkVoiceIdGateway implements VoiceIdGateway {
   ) {}
 
   async evaluateSession(sessionNameOrId: string, { timeoutMs }: EvaluateOptions): Promise<VoiceIdEvaluation> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    // The SDK honours abortSignal; the race makes the deadline hold even if a handler does not.
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new VoiceIdTimeoutError(`EvaluateSession timed out after ${timeoutMs} ms`));
-      }, Math.max(0, timeoutMs));
-    });
     try {
-      const output = await Promise.race([
-        this.client.send(new EvaluateSessionCommand({ DomainId: this.domainId, SessionNameOrId: sessionNameOrId }), { abortSignal: controller.signal }),
-        timeout,
-      ]);
+      const output = await withDeadline(
+        timeoutMs,
+        () => new VoiceIdTimeoutError(`EvaluateSession timed out after ${timeoutMs} ms`),
+        (abortSignal) => this.client.send(new EvaluateSessionCommand({ DomainId: this.domainId, SessionNameOrId: sessionNameOrId }), { abortSignal }),
+      );
       return toEvaluation(output);
     } catch (error: unknown) {
       throw toVoiceIdError(error);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
