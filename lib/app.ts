@@ -45,6 +45,7 @@ export function buildApp(app: App, config: AppConfig): VoiceIdConnectStacks {
     decisionBudget: Duration.millis(config.decisionBudgetMs),
     connectInstanceArn: config.connectInstanceArn,
     flow: config.flow,
+    alarmEmail: config.alarmEmail,
   });
 
   Tags.of(app).add('voice-id-connect:stage', config.stage);

@@ -36,6 +36,8 @@ export interface AppConfig {
   readonly connectInstanceArn?: string;
   /** Settings of the deployed contact flow (used only with `connectInstanceArn`). */
   readonly flow: ContactFlowConfig;
+  /** E-mail address subscribed to the alarm topic, if any. */
+  readonly alarmEmail?: string;
   /** Tags applied to every resource. */
   readonly tags: Readonly<Record<string, string>>;
   /** Target account; the stacks are environment-agnostic when neither account nor region is set. */
@@ -203,6 +205,9 @@ export function loadConfig(read: ContextReader): AppConfig {
     throw new ConfigError(key, flowKeySet[1], "to be set only with 'connectInstanceArn': the contact flow is deployed into that instance");
   }
 
+  const alarmEmail = optionalString(read, 'alarmEmail');
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) throw new ConfigError('alarmEmail', alarmEmail, 'an e-mail address');
+
   return {
     stage,
     domainName,
@@ -215,6 +220,7 @@ export function loadConfig(read: ContextReader): AppConfig {
     decisionBudgetMs,
     connectInstanceArn,
     flow,
+    alarmEmail,
     tags: tagsOf(read),
     account,
     region,

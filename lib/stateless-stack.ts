@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ContactFlowDecisionFunction, DecisionPolicy } from './constructs/contact-flow-decision-function';
 import { ConnectVoiceIdIntegration } from './constructs/connect-integration';
@@ -48,6 +49,11 @@ export interface StatelessStackProps extends StackProps {
    * @default - the ConnectVoiceIdIntegration defaults (threshold 90, fraud threshold 50, 2 retries)
    */
   readonly flow?: ContactFlowConfig;
+  /**
+   * E-mail address subscribed to the alarm topic (the address must confirm the subscription).
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
 }
 
 /**
@@ -70,6 +76,7 @@ export class StatelessStack extends Stack {
       masterKey: props.encryptionKey,
       enforceSSL: true,
     });
+    if (props.alarmEmail) alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     this.alarmTopic = alarmTopic;
 
     this.decisionFunction = new ContactFlowDecisionFunction(this, 'ContactFlowDecision', {

@@ -70,6 +70,12 @@ describe('contact-flow decision function', () => {
   });
 });
 
+test('alarmEmail subscribes that address to the alarm topic', () => {
+  const { statelessTemplate } = buildTestApp({ alarmEmail: 'oncall@example.com' });
+  statelessTemplate.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  expect(template.findResources('AWS::SNS::Subscription')).toEqual({});
+});
+
 describe('Amazon Connect wiring', () => {
   test('is absent without an instance', () => {
     expect(template.findResources('AWS::Connect::ContactFlow')).toEqual({});
