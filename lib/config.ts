@@ -1,4 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import {
+  DEFAULT_DECISION_BUDGET_MS,
+  MAX_DECISION_BUDGET_MS,
+  MAX_RETENTION_DAYS,
+  MIN_DECISION_BUDGET_MS,
+  MIN_RETENTION_DAYS,
+} from '../lambda/contact-flow-decision/config';
 import type { ConnectVoiceIdIntegrationProps } from './constructs/connect-integration';
 import { DOMAIN_DESCRIPTION_PATTERN, DOMAIN_NAME_PATTERN } from './constructs/voice-id-domain';
 
@@ -159,12 +166,13 @@ export function loadConfig(read: ContextReader): AppConfig {
   if (domainDescription !== undefined && (domainDescription.length > 1024 || !DOMAIN_DESCRIPTION_PATTERN.test(domainDescription))) {
     throw new ConfigError('domainDescription', domainDescription, 'at most 1024 letters, digits, spaces or _.:/=+-%@');
   }
-  const decisionRetentionDays = integerInRange(read, 'decisionRetentionDays', 1, 3650);
+  const decisionRetentionDays = integerInRange(read, 'decisionRetentionDays', MIN_RETENTION_DAYS, MAX_RETENTION_DAYS);
   const removalPolicy = removalPolicyOf(read);
   const policyMinAuthenticationScore = optionalIntegerInRange(read, 'policyMinAuthenticationScore', 0, 100);
   const policyMaxKnownFraudsterRiskScore = optionalIntegerInRange(read, 'policyMaxKnownFraudsterRiskScore', 0, 100);
   const policyMaxVoiceSpoofingRiskScore = optionalIntegerInRange(read, 'policyMaxVoiceSpoofingRiskScore', 0, 100);
-  const decisionBudgetMs = read('decisionBudgetMs') === undefined ? 6500 : integerInRange(read, 'decisionBudgetMs', 1500, 6500);
+  const decisionBudgetMs =
+    read('decisionBudgetMs') === undefined ? DEFAULT_DECISION_BUDGET_MS : integerInRange(read, 'decisionBudgetMs', MIN_DECISION_BUDGET_MS, MAX_DECISION_BUDGET_MS);
   if (removalPolicy === StatefulRemovalPolicy.DESTROY && isProductionStage(stage)) {
     throw new ConfigError('removalPolicy', removalPolicy, `'retain' for the production stage '${stage}': 'destroy' is for throw-away stages only`);
   }

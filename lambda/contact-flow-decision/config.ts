@@ -39,6 +39,12 @@ export const DEFAULT_EVALUATE_POLL_INTERVAL_MS = 1000;
 export const MIN_DECISION_BUDGET_MS = 1500;
 /** Connect's synchronous limit is 8 s; keep at least 1.5 s of it for the invoke, cold start and network. */
 export const MAX_DECISION_BUDGET_MS = 6500;
+/** Spacing of EvaluateSession calls while speech is pending. */
+export const MIN_EVALUATE_POLL_INTERVAL_MS = 100;
+export const MAX_EVALUATE_POLL_INTERVAL_MS = 5000;
+/** Retention of a decision record, in days. */
+export const MIN_RETENTION_DAYS = 1;
+export const MAX_RETENTION_DAYS = 3650;
 
 export interface DecisionLambdaConfig {
   readonly voiceIdDomainId: string;
@@ -59,7 +65,7 @@ export function loadConfig(source: EnvironmentSource): DecisionLambdaConfig {
   return {
     voiceIdDomainId: env.requiredString(ENV.voiceIdDomainId, { pattern: /^[a-zA-Z0-9]{22}$/, allowed: 'a Voice ID domain id (22 letters and digits)' }),
     decisionsTableName: env.requiredString(ENV.decisionsTableName, { pattern: /^[a-zA-Z0-9_.-]{3,255}$/, allowed: 'a DynamoDB table name' }),
-    retentionDays: env.requiredInteger(ENV.decisionRetentionDays, { min: 1, max: 3650 }),
+    retentionDays: env.requiredInteger(ENV.decisionRetentionDays, { min: MIN_RETENTION_DAYS, max: MAX_RETENTION_DAYS }),
     policy: {
       minAuthenticationScore: env.optionalInteger(ENV.policyMinAuthenticationScore, score),
       maxKnownFraudsterRiskScore: env.optionalInteger(ENV.policyMaxKnownFraudsterRiskScore, score),
@@ -67,6 +73,6 @@ export function loadConfig(source: EnvironmentSource): DecisionLambdaConfig {
     },
     policyVersion: env.requiredString(ENV.policyVersion, { pattern: POLICY_VERSION_PATTERN, allowed: '1-64 letters, digits, "-" or "_"' }),
     budgetMs: env.integerOrDefault(ENV.decisionBudgetMs, DEFAULT_DECISION_BUDGET_MS, { min: MIN_DECISION_BUDGET_MS, max: MAX_DECISION_BUDGET_MS }),
-    pollIntervalMs: env.integerOrDefault(ENV.evaluatePollIntervalMs, DEFAULT_EVALUATE_POLL_INTERVAL_MS, { min: 100, max: 5000 }),
+    pollIntervalMs: env.integerOrDefault(ENV.evaluatePollIntervalMs, DEFAULT_EVALUATE_POLL_INTERVAL_MS, { min: MIN_EVALUATE_POLL_INTERVAL_MS, max: MAX_EVALUATE_POLL_INTERVAL_MS }),
   };
 }

@@ -11,6 +11,17 @@ import { BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-l
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import {
+  DEFAULT_DECISION_BUDGET_MS,
+  DEFAULT_EVALUATE_POLL_INTERVAL_MS,
+  ENV,
+  MAX_DECISION_BUDGET_MS,
+  MAX_EVALUATE_POLL_INTERVAL_MS,
+  MAX_RETENTION_DAYS,
+  MIN_DECISION_BUDGET_MS,
+  MIN_EVALUATE_POLL_INTERVAL_MS,
+  MIN_RETENTION_DAYS,
+} from '../../lambda/contact-flow-decision/config';
 import { IVoiceIdDomain } from './voice-id-domain';
 
 const SERVICE_NAME = 'contact-flow-decision';
@@ -18,8 +29,6 @@ const METRICS_NAMESPACE = 'VoiceIdConnect';
 
 /** Amazon Connect gives a synchronous Lambda at most 8 seconds. */
 const CONNECT_LIMIT = Duration.seconds(8);
-/** What the decision must leave of Connect's 8 s for the network and Connect itself. */
-const MIN_HEADROOM = Duration.millis(1500);
 
 /** The deployment's decision policy. Flow parameters may tighten it for one flow, never loosen it. */
 export interface DecisionPolicy {
@@ -112,8 +121,8 @@ export class ContactFlowDecisionFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ContactFlowDecisionFunctionProps) {
     super(scope, id);
-    const budget = props.decisionBudget ?? Duration.millis(6500);
-    const pollInterval = props.evaluatePollInterval ?? Duration.seconds(1);
+    const budget = props.decisionBudget ?? Duration.millis(DEFAULT_DECISION_BUDGET_MS);
+    const pollInterval = props.evaluatePollInterval ?? Duration.millis(DEFAULT_EVALUATE_POLL_INTERVAL_MS);
     validate(props, budget, pollInterval);
 
     const policy = props.policy ?? {};
@@ -146,17 +155,18 @@ export class ContactFlowDecisionFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.ACTIVE,
       environment: {
-        VOICE_ID_DOMAIN_ID: props.domain.domainId,
-        DECISIONS_TABLE_NAME: props.decisionsTable.tableName,
-        DECISION_RETENTION_DAYS: String(props.decisionRetentionDays),
-        DECISION_BUDGET_MS: String(budget.toMilliseconds()),
-        EVALUATE_POLL_INTERVAL_MS: String(pollInterval.toMilliseconds()),
-        POLICY_VERSION: this.policyVersion,
-        ...optionalNumber('POLICY_MIN_AUTHENTICATION_SCORE', policy.minAuthenticationScore),
-        ...optionalNumber('POLICY_MAX_KNOWN_FRAUDSTER_RISK_SCORE', policy.maxKnownFraudsterRiskScore),
-        ...optionalNumber('POLICY_MAX_VOICE_SPOOFING_RISK_SCORE', policy.maxVoiceSpoofingRiskScore),
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        // Names from the function's own configuration module: the two cannot drift apart.
+        [ENV.voiceIdDomainId]: props.domain.domainId,
+        [ENV.decisionsTableName]: props.decisionsTable.tableName,
+        [ENV.decisionRetentionDays]: String(props.decisionRetentionDays),
+        [ENV.decisionBudgetMs]: String(budget.toMilliseconds()),
+        [ENV.evaluatePollIntervalMs]: String(pollInterval.toMilliseconds()),
+        [ENV.policyVersion]: this.policyVersion,
+        ...optionalNumber(ENV.policyMinAuthenticationScore, policy.minAuthenticationScore),
+        ...optionalNumber(ENV.policyMaxKnownFraudsterRiskScore, policy.maxKnownFraudsterRiskScore),
+        ...optionalNumber(ENV.policyMaxVoiceSpoofingRiskScore, policy.maxVoiceSpoofingRiskScore),
+        [ENV.powertoolsServiceName]: SERVICE_NAME,
+        [ENV.powertoolsMetricsNamespace]: METRICS_NAMESPACE,
         ...(props.enableSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
       },
       bundling: BUNDLING,
@@ -309,17 +319,19 @@ function validate(props: ContactFlowDecisionFunctionProps, budget: Duration, pol
       throw new Error(`ContactFlowDecisionFunction: ${name} must be a whole number from 0 to 100, got ${value}`);
     }
   }
-  const maxBudget = CONNECT_LIMIT.toMilliseconds() - MIN_HEADROOM.toMilliseconds();
-  if (!Token.isUnresolved(budget.toMilliseconds()) && (budget.toMilliseconds() < 1500 || budget.toMilliseconds() > maxBudget)) {
-    throw new Error(`ContactFlowDecisionFunction: decisionBudget must be from 1500 ms to ${maxBudget} ms (leaving 1.5 s of Connect's 8 s), got ${budget.toMilliseconds()} ms`);
+  // The limits the function applies to its own environment: a value accepted here and refused there would
+  // make every call answer ERROR.
+  const ms = budget.toMilliseconds();
+  if (!Token.isUnresolved(ms) && (ms < MIN_DECISION_BUDGET_MS || ms > MAX_DECISION_BUDGET_MS)) {
+    throw new Error(`ContactFlowDecisionFunction: decisionBudget must be from ${MIN_DECISION_BUDGET_MS} ms to ${MAX_DECISION_BUDGET_MS} ms (leaving 1.5 s of Connect's 8 s), got ${ms} ms`);
   }
-  // The same limits the function applies to its environment (lambda/contact-flow-decision/config.ts): a value
-  // accepted here and refused there would make every call answer ERROR.
-  if (pollInterval.toMilliseconds() < 100 || pollInterval.toMilliseconds() > 5000 || pollInterval.toMilliseconds() >= budget.toMilliseconds()) {
-    throw new Error(`ContactFlowDecisionFunction: evaluatePollInterval must be from 100 to 5000 ms and shorter than decisionBudget, got ${pollInterval.toMilliseconds()} ms`);
+  const poll = pollInterval.toMilliseconds();
+  if (poll < MIN_EVALUATE_POLL_INTERVAL_MS || poll > MAX_EVALUATE_POLL_INTERVAL_MS || poll >= ms) {
+    throw new Error(`ContactFlowDecisionFunction: evaluatePollInterval must be from ${MIN_EVALUATE_POLL_INTERVAL_MS} to ${MAX_EVALUATE_POLL_INTERVAL_MS} ms and shorter than decisionBudget, got ${poll} ms`);
   }
-  if (!Number.isInteger(props.decisionRetentionDays) || props.decisionRetentionDays < 1 || props.decisionRetentionDays > 3650) {
-    throw new Error(`ContactFlowDecisionFunction: decisionRetentionDays must be a whole number from 1 to 3650, got ${props.decisionRetentionDays}`);
+  const days = props.decisionRetentionDays;
+  if (!Number.isInteger(days) || days < MIN_RETENTION_DAYS || days > MAX_RETENTION_DAYS) {
+    throw new Error(`ContactFlowDecisionFunction: decisionRetentionDays must be a whole number from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}, got ${days}`);
   }
   if (props.memorySize !== undefined && (props.memorySize < 128 || props.memorySize > 10240)) {
     throw new Error(`ContactFlowDecisionFunction: memorySize must be from 128 to 10240 MB, got ${props.memorySize}`);
