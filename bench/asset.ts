@@ -1,20 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { BundledFunction, findBundledFunction, handlerLocation } from '../local/harness/bundled-function';
+import { BundledFunction, handlerLocation } from '../local/harness/bundled-function';
+import { findDecisionFunction } from '../local/harness/decision-function';
 import { median, round } from './stats';
-
-export const DECISION_FUNCTION = 'ContactFlowDecision/Function';
 
 /** The decision function's bundle in cdk.out, synthesizing first when it is missing. */
 export function decisionFunctionAsset(root: string): BundledFunction {
   const assembly = path.join(root, 'cdk.out');
   try {
-    return findBundledFunction(assembly, DECISION_FUNCTION);
+    return findDecisionFunction(assembly);
   } catch {
     const synth = spawnSync('npx', ['cdk', 'synth', '--quiet'], { cwd: root, stdio: 'inherit' });
     if (synth.status !== 0) throw new Error('cdk synth failed');
-    return findBundledFunction(assembly, DECISION_FUNCTION);
+    return findDecisionFunction(assembly);
   }
 }
 

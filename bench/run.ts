@@ -7,11 +7,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EvaluateSessionCommand, VoiceIDClient } from '@aws-sdk/client-voice-id';
-import { localEnvironment } from '../local/harness/bundled-function';
+import { decisionFunctionEnvironment } from '../local/harness/decision-function';
 import { LocalFunction, startLocalFunction } from '../local/harness/local-function';
 import { startLocalStack } from '../local/harness/local-stack';
 import { localS3Client } from '../local/harness/local-s3';
-import { enrollSpeakers, registerFraudsters } from '../local/scenario/batch-jobs';
+import { batchContextOf, enrollSpeakers, registerFraudsters } from '../local/scenario/batch-jobs';
 import { ENROLLED_SPEAKERS, FRAUDSTER_VOICE } from '../local/scenario/scenario-data';
 import { assetSize, coldInit, decisionFunctionAsset } from './asset';
 import { closedLoop, openLoop, QuotaStep, summarize, uploadCallAudio } from './load';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const bundled = decisionFunctionAsset(ROOT);
   const size = assetSize(bundled);
-  const init = coldInit(bundled, localEnvironment(bundled, { VOICE_ID_DOMAIN_ID: 'abcdefghijklmnopqrstuv', DECISIONS_TABLE_NAME: 'decisions', AWS_REGION: 'us-east-1' }));
+  const init = coldInit(bundled, decisionFunctionEnvironment(bundled, { env: { AWS_REGION: 'us-east-1' }, domainId: 'abcdefghijklmnopqrstuv', tables: { decisions: 'decisions', batchJobs: 'batch-jobs' } }));
   console.log(`asset ${(size.handlerBytes / 1024).toFixed(1)} KB; cold init median ${init.assetMedianMs} ms vs bare node ${init.bareNodeMedianMs} ms (${init.ratio}x)`);
 
   const stack = await startLocalStack({ emulator: { clockSpeed: 1, maxActiveSessionsPerDomain: 10_000 } });
@@ -34,11 +34,11 @@ async function main(): Promise<void> {
     Object.assign(process.env, stack.env);
     const voiceId = new VoiceIDClient({});
     const s3 = localS3Client();
-    const ctx = { voiceId, s3, control: stack.control, domainId: stack.domainId, inputBucket: stack.buckets.batchInput, outputBucket: stack.buckets.batchOutput };
+    const ctx = batchContextOf(stack, voiceId, s3);
     await enrollSpeakers(ctx, ENROLLED_SPEAKERS);
     await registerFraudsters(ctx, [FRAUDSTER_VOICE]);
     const kinds = await uploadCallAudio(ctx);
-    const environment = { ...stack.env, ...localEnvironment(bundled, { VOICE_ID_DOMAIN_ID: stack.domainId, DECISIONS_TABLE_NAME: stack.tables.decisions }) };
+    const environment = decisionFunctionEnvironment(bundled, stack);
     for (let i = 0; i < RUNTIME_PROCESSES; i++) fns.push(await startLocalFunction(bundled, { environment }));
 
     await closedLoop(stack, fns, kinds, 8, 48); // warm-up: JIT, connections, caches

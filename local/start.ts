@@ -11,12 +11,12 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../lib/app';
 import { loadConfig } from '../lib/config';
-import { findBundledFunction, localEnvironment } from './harness/bundled-function';
+import { decisionFunctionEnvironment, findDecisionFunction } from './harness/decision-function';
 import { startLocalFunction } from './harness/local-function';
 import { startLocalStack } from './harness/local-stack';
 import { localS3Client } from './harness/local-s3';
 import { CDK_CONTEXT } from './harness/cdk-context';
-import { enrollSpeakers, registerFraudsters } from './scenario/batch-jobs';
+import { batchContextOf, enrollSpeakers, registerFraudsters } from './scenario/batch-jobs';
 import { placeCall } from './scenario/place-call';
 import { ENROLLED_SPEAKERS, FRAUDSTER_VOICE, SCENARIO_CALLS } from './scenario/scenario-data';
 
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     Object.assign(process.env, stack.env);
     const voiceId = new VoiceIDClient({});
     const s3: S3Client = localS3Client();
-    const ctx = { voiceId, s3, control: stack.control, domainId: stack.domainId, inputBucket: stack.buckets.batchInput, outputBucket: stack.buckets.batchOutput };
+    const ctx = batchContextOf(stack, voiceId, s3);
 
     const enrollment = await enrollSpeakers(ctx, ENROLLED_SPEAKERS);
     console.log(`3. Batch speaker enrollment ${enrollment.jobId}: ${enrollment.status}`);
@@ -88,11 +88,8 @@ async function main(): Promise<void> {
     console.log(`4. Fraudster registration ${registration.jobId}: ${registration.status}`);
     for (const r of registration.output.SuccessfulRegistrations) console.log(`   ${r.GeneratedFraudsterId} ${r.RegistrationStatus} (default watchlist)`);
 
-    const fn = findBundledFunction(assemblyDir, 'ContactFlowDecision/Function');
-    const local = await startLocalFunction(fn, {
-      environment: { ...stack.env, ...localEnvironment(fn, { VOICE_ID_DOMAIN_ID: stack.domainId, DECISIONS_TABLE_NAME: stack.tables.decisions }) },
-      onLog: log,
-    });
+    const fn = findDecisionFunction(assemblyDir);
+    const local = await startLocalFunction(fn, { environment: decisionFunctionEnvironment(fn, stack), onLog: log });
     console.log(`5. Contact-flow Lambda loaded from ${path.relative(root, fn.assetDir)} (init ${local.initMs.toFixed(0)} ms). Calls:`);
     console.log(`   ${pad('call', 18)}${pad('claims', 8)}${pad('Voice ID authentication', 25)}${pad('Voice ID fraud', 34)}${pad('decision', 18)}expected`);
     let mismatches = 0;

@@ -9,6 +9,7 @@ import {
 import { synthesizeVoice } from '../audio';
 import type { EmulatorControl } from '../emulator/control-client';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../harness/local-constants';
+import type { LocalStack } from '../harness/local-stack';
 
 /** The role and key a deployed stateful stack would pass; the emulator checks their form, not IAM. */
 export const LOCAL_DATA_ACCESS_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/voice-id-connect-data-access`;
@@ -23,6 +24,11 @@ export interface BatchContext {
   readonly domainId: string;
   readonly inputBucket: string;
   readonly outputBucket: string;
+}
+
+/** The batch context of the local stack, with the caller's SDK clients. */
+export function batchContextOf(stack: LocalStack, voiceId: VoiceIDClient, s3: S3Client): BatchContext {
+  return { voiceId, s3, control: stack.control, domainId: stack.domainId, inputBucket: stack.buckets.batchInput, outputBucket: stack.buckets.batchOutput };
 }
 
 export interface JobOutcome<T> {

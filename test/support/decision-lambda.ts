@@ -4,11 +4,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { VoiceIDClient } from '@aws-sdk/client-voice-id';
-import { findBundledFunction, localEnvironment } from '../../local/harness/bundled-function';
+import { decisionFunctionEnvironment, findDecisionFunction } from '../../local/harness/decision-function';
 import { LocalFunction, startLocalFunction } from '../../local/harness/local-function';
 import { LocalStack, startLocalStack } from '../../local/harness/local-stack';
 import { localS3Client } from '../../local/harness/local-s3';
-import { BatchContext, enrollSpeakers, registerFraudsters } from '../../local/scenario/batch-jobs';
+import { BatchContext, batchContextOf, enrollSpeakers, registerFraudsters } from '../../local/scenario/batch-jobs';
 import { ENROLLED_SPEAKERS, FRAUDSTER_VOICE } from '../../local/scenario/scenario-data';
 
 const ASSEMBLY = path.join(__dirname, '..', '..', 'cdk.out');
@@ -34,14 +34,14 @@ export async function startDecisionWorld(): Promise<DecisionWorld> {
   const voiceId = new VoiceIDClient({ endpoint: stack.env.AWS_ENDPOINT_URL_VOICE_ID, region: stack.env.AWS_REGION, credentials });
   const s3 = localS3Client(stack.env.AWS_ENDPOINT_URL_S3);
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.env.AWS_ENDPOINT_URL_DYNAMODB, region: stack.env.AWS_REGION, credentials }));
-  const batch: BatchContext = { voiceId, s3, control: stack.control, domainId: stack.domainId, inputBucket: stack.buckets.batchInput, outputBucket: stack.buckets.batchOutput };
+  const batch = batchContextOf(stack, voiceId, s3);
   process.env.AWS_REGION = stack.env.AWS_REGION;
   process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
   await enrollSpeakers(batch, ENROLLED_SPEAKERS);
   await registerFraudsters(batch, [FRAUDSTER_VOICE]);
 
-  const bundled = findBundledFunction(ASSEMBLY, 'ContactFlowDecision/Function');
+  const bundled = findDecisionFunction(ASSEMBLY);
   const functions: LocalFunction[] = [];
   return {
     stack,
@@ -50,11 +50,7 @@ export async function startDecisionWorld(): Promise<DecisionWorld> {
     documents,
     batch,
     startFunction: async (overrides = {}) => {
-      const environment = {
-        ...stack.env,
-        ...localEnvironment(bundled, { VOICE_ID_DOMAIN_ID: stack.domainId, DECISIONS_TABLE_NAME: stack.tables.decisions }),
-        ...overrides,
-      };
+      const environment = { ...decisionFunctionEnvironment(bundled, stack), ...overrides };
       const fn = await startLocalFunction(bundled, { environment });
       functions.push(fn);
       return fn;
