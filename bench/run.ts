@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EvaluateSessionCommand, VoiceIDClient } from '@aws-sdk/client-voice-id';
-import { decisionFunctionEnvironment } from '../local/harness/decision-function';
-import { LocalFunction, startLocalFunction } from '../local/harness/local-function';
+import { decisionFunctionEnvironment, startDecisionFunction } from '../local/harness/decision-function';
+import type { LocalFunction } from '../local/harness/local-function';
 import { startLocalStack } from '../local/harness/local-stack';
 import { localS3Client } from '../local/harness/local-s3';
 import { batchContextOf, enrollSpeakers, registerFraudsters } from '../local/scenario/batch-jobs';
@@ -38,8 +38,7 @@ async function main(): Promise<void> {
     await enrollSpeakers(ctx, ENROLLED_SPEAKERS);
     await registerFraudsters(ctx, [FRAUDSTER_VOICE]);
     const kinds = await uploadCallAudio(ctx);
-    const environment = decisionFunctionEnvironment(bundled, stack);
-    for (let i = 0; i < RUNTIME_PROCESSES; i++) fns.push(await startLocalFunction(bundled, { environment }));
+    for (let i = 0; i < RUNTIME_PROCESSES; i++) fns.push(await startDecisionFunction(bundled, stack));
 
     await closedLoop(stack, fns, kinds, 8, 48); // warm-up: JIT, connections, caches
     const latency = [];

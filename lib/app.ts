@@ -38,6 +38,11 @@ export function buildApp(app: App, config: AppConfig): VoiceIdConnectStacks {
     dataAccessRole: stateful.dataAccessRole,
     decisionRetentionDays: config.decisionRetentionDays,
     decisionPolicy: {
+      // One setting for both sides: the threshold the shipped flow sets is the one the Lambda trusts.
+      acceptanceThreshold: config.flow.authenticationThreshold,
+      fraudRiskThreshold: config.flow.fraudThreshold,
+      fraudScreening: config.policyFraudScreening,
+      maxResultAge: Duration.seconds(config.policyMaxResultAgeSeconds),
       minAuthenticationScore: config.policyMinAuthenticationScore,
       maxKnownFraudsterRiskScore: config.policyMaxKnownFraudsterRiskScore,
       maxVoiceSpoofingRiskScore: config.policyMaxVoiceSpoofingRiskScore,

@@ -6,7 +6,9 @@ import {
   MIN_DECISION_BUDGET_MS,
   MIN_RETENTION_DAYS,
 } from '../lambda/contact-flow-decision/config';
+import { DEFAULT_MAX_RESULT_AGE_SECONDS, MAX_RESULT_AGE_SECONDS, MIN_RESULT_AGE_SECONDS } from '../lambda/contact-flow-decision/domain/policy';
 import type { ConnectVoiceIdIntegrationProps } from './constructs/connect-integration';
+import { FraudScreening } from './constructs/contact-flow-decision-function';
 import { DOMAIN_DESCRIPTION_PATTERN, DOMAIN_NAME_PATTERN } from './constructs/voice-id-domain';
 
 /**
@@ -31,17 +33,24 @@ export interface AppConfig {
   readonly decisionRetentionDays: number;
   /** Removal policy of the stateful resources. */
   readonly removalPolicy: StatefulRemovalPolicy;
-  /** Lowest authentication score the decision Lambda accepts as AUTHENTICATED, if any. */
+  /** Lowest authentication score the decision Lambda accepts as AUTHENTICATED (default: the flows' acceptance threshold). */
   readonly policyMinAuthenticationScore?: number;
-  /** Known-fraudster risk score at or above which a caller is HIGH_RISK, if any. */
+  /** Known-fraudster risk score at or above which a caller is HIGH_RISK (default: the flows' fraud threshold). */
   readonly policyMaxKnownFraudsterRiskScore?: number;
-  /** Voice-spoofing risk score at or above which a caller is HIGH_RISK, if any. */
+  /** Voice-spoofing risk score at or above which a caller is HIGH_RISK (default: the flows' fraud threshold). */
   readonly policyMaxVoiceSpoofingRiskScore?: number;
+  /** Whether authentication needs a completed fraud screening. */
+  readonly policyFraudScreening: FraudScreening;
+  /** Results whose audio ended longer ago than this many seconds never authenticate. */
+  readonly policyMaxResultAgeSeconds: number;
   /** Hard deadline of one decision, in milliseconds. */
   readonly decisionBudgetMs: number;
   /** ARN of the Amazon Connect instance to wire the Lambda, the domain and the flow into, if any. */
   readonly connectInstanceArn?: string;
-  /** Settings of the deployed contact flow (used only with `connectInstanceArn`). */
+  /**
+   * Settings of the deployed contact flow (used only with `connectInstanceArn`, except the two thresholds:
+   * they are also what the decision Lambda trusts, for the shipped flow and the contact center's own).
+   */
   readonly flow: ContactFlowConfig;
   /** E-mail address subscribed to the alarm topic, if any. */
   readonly alarmEmail?: string;
@@ -129,6 +138,13 @@ function removalPolicyOf(read: ContextReader): StatefulRemovalPolicy {
   return raw as StatefulRemovalPolicy;
 }
 
+function fraudScreeningOf(read: ContextReader): FraudScreening {
+  const raw = read('policyFraudScreening') ?? 'required';
+  const byName: Record<string, FraudScreening> = { required: FraudScreening.REQUIRED, off: FraudScreening.OFF };
+  if (typeof raw !== 'string' || !(raw in byName)) throw new ConfigError('policyFraudScreening', raw, "one of 'required', 'off'");
+  return byName[raw];
+}
+
 function tagsOf(read: ContextReader): Record<string, string> {
   let raw = read('tags') ?? {};
   if (typeof raw === 'string') {
@@ -171,6 +187,11 @@ export function loadConfig(read: ContextReader): AppConfig {
   const policyMinAuthenticationScore = optionalIntegerInRange(read, 'policyMinAuthenticationScore', 0, 100);
   const policyMaxKnownFraudsterRiskScore = optionalIntegerInRange(read, 'policyMaxKnownFraudsterRiskScore', 0, 100);
   const policyMaxVoiceSpoofingRiskScore = optionalIntegerInRange(read, 'policyMaxVoiceSpoofingRiskScore', 0, 100);
+  const policyFraudScreening = fraudScreeningOf(read);
+  const policyMaxResultAgeSeconds =
+    read('policyMaxResultAgeSeconds') === undefined
+      ? DEFAULT_MAX_RESULT_AGE_SECONDS
+      : integerInRange(read, 'policyMaxResultAgeSeconds', MIN_RESULT_AGE_SECONDS, MAX_RESULT_AGE_SECONDS);
   const decisionBudgetMs =
     read('decisionBudgetMs') === undefined ? DEFAULT_DECISION_BUDGET_MS : integerInRange(read, 'decisionBudgetMs', MIN_DECISION_BUDGET_MS, MAX_DECISION_BUDGET_MS);
   if (removalPolicy === StatefulRemovalPolicy.DESTROY && isProductionStage(stage)) {
@@ -207,7 +228,9 @@ export function loadConfig(read: ContextReader): AppConfig {
     nextQueueArn: queueArn('flowNextQueueArn'),
     minAuthenticationScore: optionalIntegerInRange(read, 'flowMinAuthenticationScore', 0, 100),
   };
-  const flowKeySet = Object.entries(flow).find(([, value]) => value !== undefined);
+  // The thresholds also configure the decision Lambda (what it trusts), so they stand without an instance.
+  const instanceOnly = Object.entries(flow).filter(([key]) => key !== 'authenticationThreshold' && key !== 'fraudThreshold');
+  const flowKeySet = instanceOnly.find(([, value]) => value !== undefined);
   if (flowKeySet && connectInstanceArn === undefined) {
     const key = `flow${flowKeySet[0][0].toUpperCase()}${flowKeySet[0].slice(1)}`;
     throw new ConfigError(key, flowKeySet[1], "to be set only with 'connectInstanceArn': the contact flow is deployed into that instance");
@@ -225,6 +248,8 @@ export function loadConfig(read: ContextReader): AppConfig {
     policyMinAuthenticationScore,
     policyMaxKnownFraudsterRiskScore,
     policyMaxVoiceSpoofingRiskScore,
+    policyFraudScreening,
+    policyMaxResultAgeSeconds,
     decisionBudgetMs,
     connectInstanceArn,
     flow,

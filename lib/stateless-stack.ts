@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { ContactFlowDecisionFunction, DecisionPolicy } from './constructs/contact-flow-decision-function';
+import { ContactFlowDecisionFunction, DecisionPolicy, ResolvedDecisionPolicy } from './constructs/contact-flow-decision-function';
 import { ConnectVoiceIdIntegration } from './constructs/connect-integration';
 import { IVoiceIdDomain } from './constructs/voice-id-domain';
 import { ContactFlowConfig } from './config';
@@ -30,8 +30,8 @@ export interface StatelessStackProps extends StackProps {
   /** Days a decision record is kept (the Lambda stamps the TTL). */
   readonly decisionRetentionDays: number;
   /**
-   * The decision policy of the contact-flow Lambda.
-   * @default - Voice ID's own decisions, no extra thresholds
+   * The decision policy of the contact-flow Lambda; its thresholds are also the ones the shipped flow sets.
+   * @default - the ContactFlowDecisionFunction defaults (thresholds 90 and 50, fraud screening required)
    */
   readonly decisionPolicy?: DecisionPolicy;
   /**
@@ -96,7 +96,26 @@ export class StatelessStack extends Stack {
         domain: props.domain,
         logEncryptionKey: props.encryptionKey,
         ...props.flow,
+        ...flowThresholdsFor(this.decisionFunction.policy, props.flow),
       });
     }
   }
+}
+
+/**
+ * The thresholds the shipped flow sets: the ones the decision policy trusts, unless set otherwise. A flow
+ * looser than the policy would have every result refused, so it is refused at synth instead.
+ */
+function flowThresholdsFor(policy: ResolvedDecisionPolicy, flow: ContactFlowConfig | undefined): Pick<ContactFlowConfig, 'authenticationThreshold' | 'fraudThreshold'> {
+  const authenticationThreshold = flow?.authenticationThreshold ?? policy.acceptanceThreshold;
+  const fraudThreshold = flow?.fraudThreshold ?? policy.fraudRiskThreshold;
+  if (authenticationThreshold < policy.acceptanceThreshold) {
+    throw new Error(
+      `StatelessStack: flow.authenticationThreshold (${authenticationThreshold}) is below the decision policy's acceptanceThreshold (${policy.acceptanceThreshold}): the Lambda would refuse every result of the flow`,
+    );
+  }
+  if (fraudThreshold > policy.fraudRiskThreshold) {
+    throw new Error(`StatelessStack: flow.fraudThreshold (${fraudThreshold}) is above the decision policy's fraudRiskThreshold (${policy.fraudRiskThreshold}): the Lambda would refuse every result of the flow`);
+  }
+  return { authenticationThreshold, fraudThreshold };
 }

@@ -11,8 +11,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../lib/app';
 import { loadConfig } from '../lib/config';
-import { decisionFunctionEnvironment, findDecisionFunction } from './harness/decision-function';
-import { startLocalFunction } from './harness/local-function';
+import { findDecisionFunction, startDecisionFunction } from './harness/decision-function';
 import { startLocalStack } from './harness/local-stack';
 import { localS3Client } from './harness/local-s3';
 import { CDK_CONTEXT } from './harness/cdk-context';
@@ -89,7 +88,7 @@ async function main(): Promise<void> {
     for (const r of registration.output.SuccessfulRegistrations) console.log(`   ${r.GeneratedFraudsterId} ${r.RegistrationStatus} (default watchlist)`);
 
     const fn = findDecisionFunction(assemblyDir);
-    const local = await startLocalFunction(fn, { environment: decisionFunctionEnvironment(fn, stack), onLog: log });
+    const local = await startDecisionFunction(fn, stack, { onLog: log });
     console.log(`5. Contact-flow Lambda loaded from ${path.relative(root, fn.assetDir)} (init ${local.initMs.toFixed(0)} ms). Calls:`);
     console.log(`   ${pad('call', 18)}${pad('claims', 8)}${pad('Voice ID authentication', 25)}${pad('Voice ID fraud', 34)}${pad('decision', 18)}expected`);
     let mismatches = 0;

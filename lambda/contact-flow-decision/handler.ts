@@ -65,52 +65,72 @@ export interface HandlerDependencies {
   readonly runtime: RuntimeOrError;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** When the environment's init phase started and ended (epoch ms); absent outside Lambda. */
+  readonly init?: InitTiming;
+}
+
+/** The init phase of this execution environment. */
+export interface InitTiming {
+  readonly startedAt: number;
+  readonly endedAt: number;
   /**
-   * When the runtime process started (epoch ms). Connect's 8 s include a cold start's init, Lambda's own
-   * timeout does not: the first invocation's budget shrinks by the time init took.
+   * `AWS_LAMBDA_INITIALIZATION_TYPE`: `on-demand`, `provisioned-concurrency` or `snap-start`. Only an
+   * on-demand init can have kept a caller waiting.
    */
-  readonly initStartedAt?: number;
+  readonly type?: string;
+}
+
+/**
+ * An invocation that starts within this long after init ended is the one init ran for: Connect has been
+ * waiting through init. Later, the environment was initialized ahead of demand and nobody waited.
+ */
+export const INIT_FOLLOWED_DIRECTLY_MS = 250;
+
+/**
+ * How long Connect has already waited when the first invocation starts. Connect's 8 s include a cold
+ * start's init, Lambda's own timeout does not; but an environment initialized ahead of its first call
+ * (provisioned concurrency, or Lambda initializing before demand) kept nobody waiting.
+ */
+export function initWaitMs(init: InitTiming | undefined, invocationStartedAt: number): number {
+  if (!init || (init.type !== undefined && init.type !== 'on-demand')) return 0;
+  if (invocationStartedAt - init.endedAt > INIT_FOLLOWED_DIRECTLY_MS) return 0;
+  return Math.max(0, invocationStartedAt - init.startedAt);
 }
 
 export type DecisionHandler = (event: unknown, context: Context) => Promise<ConnectDecisionResponse>;
 
-export function createHandler({ runtime, logger, metrics, initStartedAt }: HandlerDependencies): DecisionHandler {
-  let coldStart = initStartedAt !== undefined;
+export function createHandler({ runtime, logger, metrics, init }: HandlerDependencies): DecisionHandler {
+  let firstInvocation = true;
   return async (event, context) => {
     const startedAt = Date.now();
-    const initMs = coldStart && initStartedAt !== undefined ? Math.max(0, startedAt - initStartedAt) : 0;
-    coldStart = false;
+    const initMs = firstInvocation ? initWaitMs(init, startedAt) : 0;
+    firstInvocation = false;
     let answer: DecisionAnswer;
-    try {
-      logger.addContext(context);
-      if (!runtime.ok) {
-        answer = errorAnswer(runtime.error);
-      } else {
-        const { config, deps } = runtime.runtime;
+    if (!runtime.ok) {
+      answer = errorAnswer(runtime.error);
+    } else {
+      const { config, deps } = runtime.runtime;
+      const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Number.POSITIVE_INFINITY;
+      // One budget for everything this invocation does, evaluation or recording a rejected event alike.
+      const settings = {
+        deploymentPolicy: config.policy,
+        policyVersion: config.policyVersion,
+        retentionDays: config.retentionDays,
+        budgetMs: Math.max(0, Math.min(config.budgetMs - initMs, remaining - HANDLER_SAFETY_MARGIN_MS)),
+        pollIntervalMs: config.pollIntervalMs,
+      };
+      try {
+        logger.addContext(context);
         const input = parseConnectEvent(event);
         logger.appendKeys({ contactId: input.contactId });
-        const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Number.POSITIVE_INFINITY;
-        answer = await evaluateCaller(
-          input,
-          deps,
-          {
-            deploymentPolicy: config.policy,
-            policyVersion: config.policyVersion,
-            retentionDays: config.retentionDays,
-            budgetMs: Math.max(0, Math.min(config.budgetMs - initMs, remaining - HANDLER_SAFETY_MARGIN_MS)),
-            pollIntervalMs: config.pollIntervalMs,
-          },
-          startedAt,
-        );
-      }
-    } catch (error: unknown) {
-      answer = errorAnswer(error, runtime.ok ? runtime.runtime.config.policyVersion : undefined);
-      const contactId = error instanceof InvalidEventError ? wellFormedContactIdOf(event) : undefined;
-      if (runtime.ok && contactId) {
-        logger.appendKeys({ contactId });
-        const { config, deps } = runtime.runtime;
-        const settings = { deploymentPolicy: config.policy, policyVersion: config.policyVersion, retentionDays: config.retentionDays, budgetMs: config.budgetMs };
-        answer = { ...answer, ...(await recordRejectedEvent(contactId, answer.error!, deps, settings, startedAt)) };
+        answer = await evaluateCaller(input, deps, settings, startedAt);
+      } catch (error: unknown) {
+        answer = errorAnswer(error, config.policyVersion);
+        const contactId = error instanceof InvalidEventError ? wellFormedContactIdOf(event) : undefined;
+        if (contactId) {
+          logger.appendKeys({ contactId });
+          answer = { ...answer, ...(await recordRejectedEvent(contactId, answer.error!, deps, settings, startedAt)) };
+        }
       }
     }
     let response: ConnectDecisionResponse;
@@ -177,6 +197,7 @@ function describeError(error: Error): Record<string, unknown> {
     message: error.message,
     errorCode: (error as { errorCode?: unknown }).errorCode,
     detail: (error as { detail?: unknown }).detail,
+    parameter: (error as { parameter?: unknown }).parameter,
     causeName: typeof causeShape?.name === 'string' ? causeShape.name : undefined,
     httpStatusCode: causeShape?.$metadata?.httpStatusCode,
     awsRequestId: causeShape?.$metadata?.requestId,
@@ -189,6 +210,7 @@ const initStartedAt = process.env.AWS_LAMBDA_FUNCTION_NAME ? Date.now() - proces
 const logger = new Logger();
 const metrics = new Metrics();
 const runtime = createRuntime(process.env, logger);
+const init = initStartedAt === undefined ? undefined : { startedAt: initStartedAt, endedAt: Date.now(), type: process.env.AWS_LAMBDA_INITIALIZATION_TYPE };
 
 /** The Lambda entry point: `lambda/contact-flow-decision/handler.handler`. */
-export const handler: DecisionHandler = createHandler({ runtime, logger, metrics, initStartedAt });
+export const handler: DecisionHandler = createHandler({ runtime, logger, metrics, init });

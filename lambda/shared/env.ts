@@ -59,6 +59,16 @@ export class Environment {
     return this.optionalInteger(name, options) ?? defaultValue;
   }
 
+  /** One of `allowed` (exactly as spelt), or `defaultValue` when the variable is unset or empty. */
+  oneOfOrDefault<T extends string>(name: string, allowed: readonly T[], defaultValue: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return defaultValue;
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new EnvironmentError(name, `Environment variable ${name} has an invalid value ${JSON.stringify(value)}; expected one of ${allowed.join(', ')}`);
+    }
+    return value as T;
+  }
+
   /** An integer within [min, max], or `undefined` when the variable is unset or empty. */
   optionalInteger(name: string, { min, max }: IntegerOptions): number | undefined {
     const value = this.raw(name);

@@ -8,6 +8,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { DEFAULT_ACCEPTANCE_THRESHOLD, DEFAULT_FRAUD_RISK_THRESHOLD } from '../../lambda/contact-flow-decision/domain/policy';
 import { MAX_FLOW_RETRIES, renderVoiceIdAuthenticationFlow, VoiceIdAuthenticationFlowSettings } from './connect-flow';
 import { BUNDLING } from './contact-flow-decision-function';
 import { IVoiceIdDomain } from './voice-id-domain';
@@ -319,9 +320,9 @@ function validate(props: ConnectVoiceIdIntegrationProps): ResolvedSettings {
   };
   const settings: ResolvedSettings = {
     flowName: props.flowName ?? 'Voice ID authentication',
-    authenticationThreshold: integer('authenticationThreshold', props.authenticationThreshold, 0, 100, 90),
+    authenticationThreshold: integer('authenticationThreshold', props.authenticationThreshold, 0, 100, DEFAULT_ACCEPTANCE_THRESHOLD),
     authenticationResponseTimeSeconds: integer('authenticationResponseTimeSeconds', props.authenticationResponseTimeSeconds, 5, 10, 10),
-    fraudThreshold: integer('fraudThreshold', props.fraudThreshold, 0, 100, 50),
+    fraudThreshold: integer('fraudThreshold', props.fraudThreshold, 0, 100, DEFAULT_FRAUD_RISK_THRESHOLD),
     maxRetries: integer('maxRetries', props.maxRetries, 1, MAX_FLOW_RETRIES, 2),
     watchlistId: props.watchlistId,
     fraudQueueArn: props.fraudQueueArn,

@@ -22,6 +22,16 @@ import {
   MIN_EVALUATE_POLL_INTERVAL_MS,
   MIN_RETENTION_DAYS,
 } from '../../lambda/contact-flow-decision/config';
+import {
+  DEFAULT_ACCEPTANCE_THRESHOLD,
+  DEFAULT_FRAUD_RISK_THRESHOLD,
+  DEFAULT_MAX_RESULT_AGE_SECONDS,
+  type DeploymentPolicy,
+  MAX_RESULT_AGE_SECONDS,
+  MAX_SCORE,
+  MIN_RESULT_AGE_SECONDS,
+  MIN_SCORE,
+} from '../../lambda/contact-flow-decision/domain/policy';
 import { IVoiceIdDomain } from './voice-id-domain';
 
 const SERVICE_NAME = 'contact-flow-decision';
@@ -30,24 +40,58 @@ const METRICS_NAMESPACE = 'VoiceIdConnect';
 /** Amazon Connect gives a synchronous Lambda at most 8 seconds. */
 const CONNECT_LIMIT = Duration.seconds(8);
 
-/** The deployment's decision policy. Flow parameters may tighten it for one flow, never loosen it. */
+/** Whether a caller can be authenticated without a completed fraud screening. */
+export enum FraudScreening {
+  /** No AUTHENTICATED without a completed, clean fraud check (the shipped flow enables fraud detection). */
+  REQUIRED = 'REQUIRED',
+  /** The deployment's flows do not screen for fraud; AUTHENTICATED then says so in its reason. */
+  OFF = 'OFF',
+}
+
+/**
+ * The deployment's decision policy. Flow parameters may tighten it for one flow, never loosen it, and
+ * Voice ID's own answer never loosens it either: a result computed under a looser threshold than the
+ * deployment's, stale, or incomplete never authenticates.
+ */
 export interface DecisionPolicy {
   /**
-   * Lowest authentication score accepted as AUTHENTICATED, on top of Voice ID's own ACCEPT
-   * (which applies the threshold set in the flow).
-   * @default - Voice ID's ACCEPT decides
+   * The acceptance threshold the deployment's flows set in Voice ID (Set Voice ID). A result Voice ID computed
+   * under a lower one (a flow or a console edit lowered it mid-call) never authenticates.
+   * @default 90
+   */
+  readonly acceptanceThreshold?: number;
+  /**
+   * The fraud risk threshold the deployment's flows set in Voice ID. A result computed under a higher one
+   * never authenticates.
+   * @default 50
+   */
+  readonly fraudRiskThreshold?: number;
+  /**
+   * Lowest authentication score accepted as AUTHENTICATED, on top of Voice ID's own ACCEPT.
+   * @default - the acceptance threshold
    */
   readonly minAuthenticationScore?: number;
   /**
    * Known-fraudster risk score at or above which a caller is HIGH_RISK, whatever Voice ID's fraud decision.
-   * @default - Voice ID's fraud decision decides
+   * @default - the fraud risk threshold
    */
   readonly maxKnownFraudsterRiskScore?: number;
   /**
    * Voice-spoofing risk score at or above which a caller is HIGH_RISK, whatever Voice ID's fraud decision.
-   * @default - Voice ID's fraud decision decides
+   * @default - the fraud risk threshold
    */
   readonly maxVoiceSpoofingRiskScore?: number;
+  /**
+   * Whether authentication needs a completed fraud screening.
+   * @default FraudScreening.REQUIRED
+   */
+  readonly fraudScreening?: FraudScreening;
+  /**
+   * Results whose audio ended longer ago never authenticate (Voice ID returns cached results of a session
+   * until new audio arrives, e.g. for a callback of a contact that ended hours ago). 30 seconds to 30 minutes.
+   * @default Duration.minutes(30)
+   */
+  readonly maxResultAge?: Duration;
 }
 
 /** Properties of a {@link ContactFlowDecisionFunction}. */
@@ -60,7 +104,8 @@ export interface ContactFlowDecisionFunctionProps {
   readonly decisionRetentionDays: number;
   /**
    * The decision policy.
-   * @default - Voice ID's own decisions, no extra thresholds
+   * @default - acceptance threshold and minimum score 90, fraud risk threshold and maximum risk scores 50,
+   * fraud screening required, results at most 30 minutes old
    */
   readonly policy?: DecisionPolicy;
   /**
@@ -117,6 +162,8 @@ export class ContactFlowDecisionFunction extends Construct {
   readonly function: lambda.IFunction;
   /** Version of the decision policy, recorded with every decision. */
   readonly policyVersion: string;
+  /** The decision policy in force, defaults filled in. */
+  readonly policy: ResolvedDecisionPolicy;
   readonly alarms: cloudwatch.IAlarm[];
 
   constructor(scope: Construct, id: string, props: ContactFlowDecisionFunctionProps) {
@@ -125,7 +172,8 @@ export class ContactFlowDecisionFunction extends Construct {
     const pollInterval = props.evaluatePollInterval ?? Duration.millis(DEFAULT_EVALUATE_POLL_INTERVAL_MS);
     validate(props, budget, pollInterval);
 
-    const policy = props.policy ?? {};
+    const policy = resolvePolicy(props.policy ?? {});
+    this.policy = policy;
     this.policyVersion = policyVersionOf(policy);
 
     const logGroup = new logs.LogGroup(this, 'LogGroup', {
@@ -162,9 +210,14 @@ export class ContactFlowDecisionFunction extends Construct {
         [ENV.decisionBudgetMs]: String(budget.toMilliseconds()),
         [ENV.evaluatePollIntervalMs]: String(pollInterval.toMilliseconds()),
         [ENV.policyVersion]: this.policyVersion,
-        ...optionalNumber(ENV.policyMinAuthenticationScore, policy.minAuthenticationScore),
-        ...optionalNumber(ENV.policyMaxKnownFraudsterRiskScore, policy.maxKnownFraudsterRiskScore),
-        ...optionalNumber(ENV.policyMaxVoiceSpoofingRiskScore, policy.maxVoiceSpoofingRiskScore),
+        // Every threshold written out, so that the deployed function never falls back on a default of its own.
+        [ENV.policyAcceptanceThreshold]: String(policy.acceptanceThreshold),
+        [ENV.policyFraudRiskThreshold]: String(policy.fraudRiskThreshold),
+        [ENV.policyMinAuthenticationScore]: String(policy.minAuthenticationScore),
+        [ENV.policyMaxKnownFraudsterRiskScore]: String(policy.maxKnownFraudsterRiskScore),
+        [ENV.policyMaxVoiceSpoofingRiskScore]: String(policy.maxVoiceSpoofingRiskScore),
+        [ENV.policyFraudScreening]: policy.fraudScreening,
+        [ENV.policyMaxResultAgeSeconds]: String(policy.maxResultAgeSeconds),
         [ENV.powertoolsServiceName]: SERVICE_NAME,
         [ENV.powertoolsMetricsNamespace]: METRICS_NAMESPACE,
         ...(props.enableSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
@@ -298,25 +351,55 @@ function grantRecordItems(table: dynamodb.ITable, grantee: iam.IGrantable): void
   }
 }
 
-function optionalNumber(name: string, value: number | undefined): Record<string, string> {
-  return value === undefined ? {} : { [name]: String(value) };
+/** The policy with every default filled in: what the function's environment carries. */
+export type ResolvedDecisionPolicy = DeploymentPolicy;
+
+function resolvePolicy(policy: DecisionPolicy): ResolvedDecisionPolicy {
+  const acceptanceThreshold = policy.acceptanceThreshold ?? DEFAULT_ACCEPTANCE_THRESHOLD;
+  const fraudRiskThreshold = policy.fraudRiskThreshold ?? DEFAULT_FRAUD_RISK_THRESHOLD;
+  return {
+    acceptanceThreshold,
+    fraudRiskThreshold,
+    minAuthenticationScore: policy.minAuthenticationScore ?? acceptanceThreshold,
+    maxKnownFraudsterRiskScore: policy.maxKnownFraudsterRiskScore ?? fraudRiskThreshold,
+    maxVoiceSpoofingRiskScore: policy.maxVoiceSpoofingRiskScore ?? fraudRiskThreshold,
+    fraudScreening: policy.fraudScreening ?? FraudScreening.REQUIRED,
+    maxResultAgeSeconds: (policy.maxResultAge ?? Duration.seconds(DEFAULT_MAX_RESULT_AGE_SECONDS)).toSeconds(),
+  };
 }
 
-/** A short, stable digest of the policy: changes whenever a threshold does. */
-function policyVersionOf(policy: DecisionPolicy): string {
-  const canonical = JSON.stringify([policy.minAuthenticationScore ?? null, policy.maxKnownFraudsterRiskScore ?? null, policy.maxVoiceSpoofingRiskScore ?? null]);
+/** A short, stable digest of the policy: changes whenever any of its settings does. */
+function policyVersionOf(policy: ResolvedDecisionPolicy): string {
+  const canonical = JSON.stringify([
+    policy.acceptanceThreshold,
+    policy.fraudRiskThreshold,
+    policy.minAuthenticationScore,
+    policy.maxKnownFraudsterRiskScore,
+    policy.maxVoiceSpoofingRiskScore,
+    policy.fraudScreening,
+    policy.maxResultAgeSeconds,
+  ]);
   return `p-${crypto.createHash('sha256').update(canonical).digest('hex').slice(0, 10)}`;
 }
 
 function validate(props: ContactFlowDecisionFunctionProps, budget: Duration, pollInterval: Duration): void {
   const scores: Array<[string, number | undefined]> = [
+    ['policy.acceptanceThreshold', props.policy?.acceptanceThreshold],
+    ['policy.fraudRiskThreshold', props.policy?.fraudRiskThreshold],
     ['policy.minAuthenticationScore', props.policy?.minAuthenticationScore],
     ['policy.maxKnownFraudsterRiskScore', props.policy?.maxKnownFraudsterRiskScore],
     ['policy.maxVoiceSpoofingRiskScore', props.policy?.maxVoiceSpoofingRiskScore],
   ];
   for (const [name, value] of scores) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 100)) {
-      throw new Error(`ContactFlowDecisionFunction: ${name} must be a whole number from 0 to 100, got ${value}`);
+    if (value !== undefined && (!Number.isInteger(value) || value < MIN_SCORE || value > MAX_SCORE)) {
+      throw new Error(`ContactFlowDecisionFunction: ${name} must be a whole number from ${MIN_SCORE} to ${MAX_SCORE}, got ${value}`);
+    }
+  }
+  const maxAge = props.policy?.maxResultAge;
+  if (maxAge !== undefined && !Token.isUnresolved(maxAge.toSeconds({ integral: false }))) {
+    const seconds = maxAge.toSeconds({ integral: false });
+    if (!Number.isInteger(seconds) || seconds < MIN_RESULT_AGE_SECONDS || seconds > MAX_RESULT_AGE_SECONDS) {
+      throw new Error(`ContactFlowDecisionFunction: policy.maxResultAge must be whole seconds from ${MIN_RESULT_AGE_SECONDS} to ${MAX_RESULT_AGE_SECONDS}, got ${seconds} s`);
     }
   }
   // The limits the function applies to its own environment: a value accepted here and refused there would

@@ -32,6 +32,8 @@ export interface RunningEmulator {
   /** `http://127.0.0.1:<port>`: the endpoint for VoiceIDClient and for EmulatorControl. */
   url: string;
   port: number;
+  /** The emulated time (epoch ms): the local world's clock. */
+  now(): number;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return {
     url: `http://${urlHost}:${port}`,
     port,
+    now: () => service.clock.now(),
     stop: async () => {
       service.stop();
       server.closeAllConnections();

@@ -5,7 +5,10 @@ export interface ContactFlowEventOptions {
   readonly contactId: string;
   /** The caller's claimed identity, as the flow sets it (`$.CustomerId`); Voice ID's CustomerSpeakerId. */
   readonly customerId?: string;
-  /** Flow parameters (the Invoke Lambda block's function input parameters). */
+  /**
+   * Flow parameters (the Invoke Lambda block's function input parameters), on top of `customerId` = the
+   * contact's Customer ID, which the shipped flow passes (`$.CustomerId`); `customerId: ''` passes no claim.
+   */
   readonly parameters?: Record<string, string>;
   readonly initialContactId?: string;
 }
@@ -45,7 +48,7 @@ export function contactFlowEvent(options: ContactFlowEventOptions): ConnectConta
         References: {},
         SystemEndpoint: { Address: '+15555550199', Type: 'TELEPHONE_NUMBER' },
       },
-      Parameters: options.parameters ?? {},
+      Parameters: { ...(options.customerId !== undefined && { customerId: options.customerId }), ...options.parameters },
     },
   } as unknown as ConnectContactFlowEvent & { Details: { ContactData: { CustomerId?: string } } };
 }

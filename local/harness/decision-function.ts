@@ -1,5 +1,6 @@
 import { ENV } from '../../lambda/contact-flow-decision/config';
 import { BundledFunction, findBundledFunction, localEnvironment } from './bundled-function';
+import { type LocalFunction, type LocalFunctionOptions, startLocalFunction } from './local-function';
 import type { LocalStack } from './local-stack';
 
 /** The end of the contact-flow decision function's construct path in the stateless stack. */
@@ -16,4 +17,17 @@ export function findDecisionFunction(assemblyDir: string): BundledFunction {
  */
 export function decisionFunctionEnvironment(fn: BundledFunction, stack: Pick<LocalStack, 'env' | 'domainId' | 'tables'>): Record<string, string> {
   return { ...stack.env, ...localEnvironment(fn, { [ENV.voiceIdDomainId]: stack.domainId, [ENV.decisionsTableName]: stack.tables.decisions }) };
+}
+
+/**
+ * Starts the bundled decision function against the local stack: its environment, with `overrides` on top,
+ * and the local world's clock.
+ */
+export function startDecisionFunction(
+  fn: BundledFunction,
+  stack: Pick<LocalStack, 'env' | 'domainId' | 'tables' | 'now'>,
+  options: { readonly overrides?: Readonly<Record<string, string>> } & Omit<LocalFunctionOptions, 'environment' | 'clock'> = {},
+): Promise<LocalFunction> {
+  const { overrides, ...rest } = options;
+  return startLocalFunction(fn, { ...rest, environment: { ...decisionFunctionEnvironment(fn, stack), ...overrides }, clock: stack.now });
 }

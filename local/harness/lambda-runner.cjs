@@ -2,8 +2,14 @@
 // A minimal stand-in for the Lambda runtime, run as a child process: loads one bundled handler once
 // (the cold start) and serves invocations sent over IPC, each with Lambda's context and timeout.
 
-const [modulePath, exportName, functionName, timeoutMsArg] = process.argv.slice(2);
+const [modulePath, exportName, functionName, timeoutMsArg, clockOffsetArg] = process.argv.slice(2);
 const timeoutMs = Number(timeoutMsArg);
+
+// The function's clock follows the local world's (the emulator's, which tests move): in AWS a Lambda's
+// clock and Voice ID's agree, and the function compares result timestamps with its own time.
+const machineNow = Date.now.bind(Date);
+let clockOffsetMs = Number(clockOffsetArg) || 0;
+Date.now = () => machineNow() + clockOffsetMs;
 
 const initStart = performance.now();
 let handler;
@@ -18,6 +24,7 @@ process.send({ type: 'ready', initMs: performance.now() - initStart });
 
 process.on('message', (message) => {
   if (message.type !== 'invoke') return;
+  if (typeof message.clockOffsetMs === 'number') clockOffsetMs = message.clockOffsetMs;
   const started = performance.now();
   const deadline = Date.now() + timeoutMs;
   const context = {

@@ -25,6 +25,12 @@ export interface LocalFunctionOptions {
   readonly timeoutMs?: number;
   /** Lines the function writes go here. @default - discarded */
   readonly onLog?: (line: string) => void;
+  /**
+   * The clock of the world the function runs in (epoch ms): its `Date.now()` follows it, as a Lambda's clock
+   * agrees with Voice ID's in AWS. Locally the emulator's clock jumps when a test lets a caller speak.
+   * @default - the machine's clock
+   */
+  readonly clock?: () => number;
 }
 
 /**
@@ -42,7 +48,8 @@ export async function startLocalFunction(fn: BundledFunction, options: LocalFunc
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
     ...options.environment,
   };
-  const child: ChildProcess = fork(path.join(__dirname, 'lambda-runner.cjs'), [modulePath, exportName, 'local-function', String(timeoutMs)], {
+  const clockOffset = () => (options.clock ? options.clock() - Date.now() : 0);
+  const child: ChildProcess = fork(path.join(__dirname, 'lambda-runner.cjs'), [modulePath, exportName, 'local-function', String(timeoutMs), String(clockOffset())], {
     env,
     execArgv: (env.NODE_OPTIONS ?? '').split(' ').filter(Boolean),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -79,7 +86,7 @@ export async function startLocalFunction(fn: BundledFunction, options: LocalFunc
       new Promise<InvocationResult>((resolve) => {
         const id = nextId++;
         pending.set(id, resolve);
-        child.send({ type: 'invoke', id, event });
+        child.send({ type: 'invoke', id, event, clockOffsetMs: clockOffset() });
       }),
     stop: () =>
       new Promise<void>((resolve) => {

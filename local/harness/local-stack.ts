@@ -28,6 +28,11 @@ export interface LocalStack {
   readonly buckets: { readonly batchInput: string; readonly batchOutput: string };
   /** The emulator's control API: sessions (Amazon Connect's part), faults, quotas, time. */
   readonly control: EmulatorControl;
+  /**
+   * The local world's time (epoch ms): the emulator's clock, which tests move. In AWS, Voice ID's and
+   * Lambda's clocks agree; locally, functions follow this one (see `LocalFunctionOptions.clock`).
+   */
+  now(): number;
   stop(): Promise<void>;
 }
 
@@ -80,6 +85,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tables: { decisions: names[DECISIONS_TABLE.id], batchJobs: names[BATCH_JOBS_TABLE.id] },
       buckets,
       control: new EmulatorControl(emulator.url),
+      now: () => emulator.now(),
       stop: stopAll,
     };
   } catch (e: unknown) {

@@ -4,8 +4,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { VoiceIDClient } from '@aws-sdk/client-voice-id';
-import { decisionFunctionEnvironment, findDecisionFunction } from '../../local/harness/decision-function';
-import { LocalFunction, startLocalFunction } from '../../local/harness/local-function';
+import { findDecisionFunction, startDecisionFunction } from '../../local/harness/decision-function';
+import type { LocalFunction } from '../../local/harness/local-function';
 import { LocalStack, startLocalStack } from '../../local/harness/local-stack';
 import { localS3Client } from '../../local/harness/local-s3';
 import { BatchContext, batchContextOf, enrollSpeakers, registerFraudsters } from '../../local/scenario/batch-jobs';
@@ -50,8 +50,7 @@ export async function startDecisionWorld(): Promise<DecisionWorld> {
     documents,
     batch,
     startFunction: async (overrides = {}) => {
-      const environment = { ...decisionFunctionEnvironment(bundled, stack), ...overrides };
-      const fn = await startLocalFunction(bundled, { environment });
+      const fn = await startDecisionFunction(bundled, stack, { overrides });
       functions.push(fn);
       return fn;
     },

@@ -3,25 +3,32 @@
  *
  * Accepts every shape Connect has sent (`Name` "ContactFlowEvent" or the old "ContactFlowExecution",
  * null endpoints/queue, media streams present or not) and reads only what the decision needs:
- * the contact id, the session to evaluate and the flow parameters. Caller data (CustomerEndpoint,
- * CustomerId, attributes) is never copied out of the event.
+ * the contact's ids, the session to evaluate and the flow parameters. Caller data (CustomerEndpoint,
+ * the contact's CustomerId, attributes) is never copied out of the event; the claimed customer id of
+ * the `customerId` parameter is passed on only to be compared with Voice ID's result.
  */
 import * as z from 'zod/mini';
 import { InvalidEventError } from '../domain/errors';
-import { parsePolicyOverrides, type PolicyThresholds } from '../domain/policy';
+import { parsePolicyOverrides, POLICY_PARAMETERS, type PolicyThresholds } from '../domain/policy';
 
 /** Flow parameters that choose the Voice ID session. */
 export const SESSION_PARAMETERS = {
-  /** An explicit session name or id, e.g. `$.InitialContactId` set by the flow. */
+  /** The session to evaluate: the ContactId, InitialContactId or PreviousContactId of this contact (e.g. `$.InitialContactId`). */
   sessionNameOrId: 'sessionNameOrId',
   /** `"true"` evaluates the session of `InitialContactId` (the stream usually belongs to it after transfers). */
   evaluateInitialContact: 'evaluateInitialContact',
 } as const;
 
-/** Voice ID `SessionNameOrId`: a session id (`id#` + 22) or a name; a Connect contact id (UUID) is a name. */
-const SESSION_NAME_OR_ID = /^(id#[a-zA-Z0-9]{22}|[a-zA-Z0-9][a-zA-Z0-9_-]{0,35})$/;
-/** Connect contact ids are UUIDs; accept any value Voice ID would accept as a session name. */
+/** The flow parameter naming the customer the caller claims to be (Voice ID's CustomerSpeakerId, e.g. `$.CustomerId`). */
+export const CUSTOMER_ID_PARAMETER = 'customerId';
+
+/** Every flow parameter this function reads. Any other parameter is ignored, unless it looks like a misspelling of one of these. */
+export const FLOW_PARAMETER_NAMES: readonly string[] = [...Object.values(POLICY_PARAMETERS), ...Object.values(SESSION_PARAMETERS), CUSTOMER_ID_PARAMETER];
+
+/** Connect contact ids are UUIDs; accept any value Voice ID would accept as a session name (at most 36 characters). */
 const CONTACT_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,35}$/;
+/** Voice ID `CustomerSpeakerId`. */
+const CUSTOMER_SPEAKER_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,255}$/;
 
 /** Limits against oversized payloads. Connect itself caps user-defined attributes at 32 KB. */
 export const EVENT_LIMITS = {
@@ -34,8 +41,13 @@ export const EVENT_LIMITS = {
 
 export interface ContactFlowInput {
   readonly contactId: string;
-  /** The session EvaluateSession is asked about. */
+  /** The session EvaluateSession is asked about: always one of this contact's own ids. */
   readonly sessionName: string;
+  /**
+   * The customer the flow claims the caller to be (`customerId`), absent when the flow claims none. Sensitive:
+   * compared with Voice ID's result in memory, never logged, recorded or returned.
+   */
+  readonly claimedCustomerId?: string;
   /** Policy thresholds the flow asks for (only tighter ones will apply). */
   readonly policyOverrides: PolicyThresholds;
 }
@@ -48,6 +60,7 @@ const eventSchema = z.object({
     ContactData: z.object({
       ContactId: z.string().check(z.regex(CONTACT_ID, 'ContactId is not a contact id')),
       InitialContactId: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
+      PreviousContactId: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
       // Contact attributes are the flow's business, not this function's: a contact with many or long ones
       // must still be evaluated, so they are neither validated nor read.
     }),
@@ -58,7 +71,8 @@ const eventSchema = z.object({
 /**
  * Validates a Connect event. Throws {@link InvalidEventError} with a machine `detail`:
  * `EVENT_NOT_AN_OBJECT`, `CONTACT_ID_MISSING`, `EVENT_FIELD_INVALID`, `EVENT_TOO_LARGE`,
- * `SESSION_PARAMETERS_CONFLICT`, `SESSION_NAME_INVALID`, `POLICY_PARAMETER_*`.
+ * `FLOW_PARAMETER_MISSPELT`, `SESSION_PARAMETERS_CONFLICT`, `SESSION_NOT_OF_THIS_CONTACT`,
+ * `INITIAL_CONTACT_ID_MISSING`, `EVALUATE_INITIAL_CONTACT_INVALID`, `CUSTOMER_ID_INVALID`, `POLICY_PARAMETER_*`.
  */
 export function parseConnectEvent(event: unknown): ContactFlowInput {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
@@ -81,35 +95,87 @@ export function parseConnectEvent(event: unknown): ContactFlowInput {
 
   const { ContactData, Parameters } = parsed.data.Details;
   const parameters = Parameters ?? {};
+  rejectMisspeltParameters(parameters);
   return {
     contactId: ContactData.ContactId,
-    sessionName: sessionNameOf(ContactData.ContactId, ContactData.InitialContactId ?? undefined, parameters),
+    sessionName: sessionNameOf(ContactData, parameters),
+    claimedCustomerId: claimedCustomerIdOf(parameters),
     policyOverrides: parsePolicyOverrides(parameters),
   };
 }
 
-function sessionNameOf(contactId: string, initialContactId: string | undefined, parameters: Readonly<Record<string, string>>): string {
+/**
+ * A parameter that matches one of this function's names apart from case and separators is a mistake that
+ * would silently run the flow at the deployment's looser policy (`MinAuthenticationScore`,
+ * `min_authentication_score`): it is refused. Other parameters are the flow's own business.
+ */
+function rejectMisspeltParameters(parameters: Readonly<Record<string, string>>): void {
+  for (const key of Object.keys(parameters)) {
+    if (FLOW_PARAMETER_NAMES.includes(key)) continue;
+    const meant = FLOW_PARAMETER_NAMES.find((name) => normalizedName(name) === normalizedName(key));
+    if (meant) {
+      throw new InvalidEventError('FLOW_PARAMETER_MISSPELT', `Flow parameter '${safePath(key)}' is not one of this function's; rename it to '${meant}'`, meant);
+    }
+  }
+}
+
+function normalizedName(name: string): string {
+  return name.toLowerCase().replace(/[\s_.-]/g, '');
+}
+
+function claimedCustomerIdOf(parameters: Readonly<Record<string, string>>): string | undefined {
+  const claimed = parameters[CUSTOMER_ID_PARAMETER]?.trim() ?? '';
+  if (claimed === '') return undefined;
+  // The value is the caller's identifier: the message names the parameter, never the value.
+  if (!CUSTOMER_SPEAKER_ID.test(claimed)) {
+    throw new InvalidEventError('CUSTOMER_ID_INVALID', `Flow parameter '${CUSTOMER_ID_PARAMETER}' is not a Voice ID customer speaker id (1-256 letters, digits, _ or -)`, CUSTOMER_ID_PARAMETER);
+  }
+  return claimed;
+}
+
+/**
+ * The session to evaluate: the contact's own (`ContactId`), or for transfers and callbacks its initial or
+ * previous contact's. A parameter naming any other session is refused: it would let one flow borrow
+ * another caller's result.
+ */
+function sessionNameOf(
+  contact: { readonly ContactId: string; readonly InitialContactId?: string | null; readonly PreviousContactId?: string | null },
+  parameters: Readonly<Record<string, string>>,
+): string {
+  const contactId = contact.ContactId;
+  const initialContactId = contact.InitialContactId ?? undefined;
   const explicit = parameters[SESSION_PARAMETERS.sessionNameOrId]?.trim() ?? '';
   const evaluateInitial = parameters[SESSION_PARAMETERS.evaluateInitialContact]?.trim().toLowerCase() ?? '';
   if (evaluateInitial !== '' && evaluateInitial !== 'true' && evaluateInitial !== 'false') {
-    throw new InvalidEventError('EVALUATE_INITIAL_CONTACT_INVALID', `Flow parameter '${SESSION_PARAMETERS.evaluateInitialContact}' must be "true" or "false"`);
+    throw new InvalidEventError(
+      'EVALUATE_INITIAL_CONTACT_INVALID',
+      `Flow parameter '${SESSION_PARAMETERS.evaluateInitialContact}' must be "true" or "false"`,
+      SESSION_PARAMETERS.evaluateInitialContact,
+    );
   }
   if (explicit !== '' && evaluateInitial === 'true') {
     throw new InvalidEventError(
       'SESSION_PARAMETERS_CONFLICT',
       `Flow parameters '${SESSION_PARAMETERS.sessionNameOrId}' and '${SESSION_PARAMETERS.evaluateInitialContact}' both name a session; set one`,
+      SESSION_PARAMETERS.sessionNameOrId,
     );
   }
-  let sessionName = contactId;
-  if (explicit !== '') sessionName = explicit;
-  else if (evaluateInitial === 'true') {
-    if (!initialContactId) throw new InvalidEventError('INITIAL_CONTACT_ID_MISSING', 'evaluateInitialContact is true but the event has no InitialContactId');
-    sessionName = initialContactId;
+  if (evaluateInitial === 'true') {
+    if (!initialContactId || !CONTACT_ID.test(initialContactId)) {
+      throw new InvalidEventError('INITIAL_CONTACT_ID_MISSING', `Flow parameter '${SESSION_PARAMETERS.evaluateInitialContact}' is "true" but the event has no usable InitialContactId`, SESSION_PARAMETERS.evaluateInitialContact);
+    }
+    return initialContactId;
   }
-  if (!SESSION_NAME_OR_ID.test(sessionName)) {
-    throw new InvalidEventError('SESSION_NAME_INVALID', 'The session to evaluate is not a valid Voice ID session name or id');
+  if (explicit === '') return contactId;
+  const ownSessions = [contactId, initialContactId, contact.PreviousContactId ?? undefined].filter((id): id is string => id !== undefined && CONTACT_ID.test(id));
+  if (!ownSessions.includes(explicit)) {
+    throw new InvalidEventError(
+      'SESSION_NOT_OF_THIS_CONTACT',
+      `Flow parameter '${SESSION_PARAMETERS.sessionNameOrId}' must be this contact's ContactId, InitialContactId or PreviousContactId`,
+      SESSION_PARAMETERS.sessionNameOrId,
+    );
   }
-  return sessionName;
+  return explicit;
 }
 
 /**

@@ -6,7 +6,7 @@
  * no caller identifiers (no CustomerId, CustomerSpeakerId, phone numbers, speaker ids).
  */
 import { type CallerDecision } from '../domain/decision-policy';
-import { DecisionError, type ErrorCode, InternalError } from '../domain/errors';
+import { DecisionError, type ErrorCode, InternalError, InvalidEventError } from '../domain/errors';
 import type { VoiceIdEvaluation } from '../domain/voice-id-outcome';
 
 export const RESPONSE_KEYS = [
@@ -22,6 +22,7 @@ export const RESPONSE_KEYS = [
   'recordStatus',
   'reason',
   'errorCode',
+  'invalidParameter',
   'policyVersion',
   'voiceIdCalls',
 ] as const;
@@ -82,6 +83,8 @@ export function toConnectResponse(answer: DecisionAnswer): ConnectDecisionRespon
     recordStatus: answer.recordStatus,
     reason: safe(answer.reason),
     errorCode,
+    // This function's own name of the flow parameter at fault, so the flow author knows what to fix.
+    invalidParameter: safe(answer.error instanceof InvalidEventError ? (answer.error.parameter ?? '') : ''),
     policyVersion: safe(answer.policy?.version ?? ''),
     voiceIdCalls: String(answer.voiceIdCalls),
   };

@@ -1,14 +1,15 @@
 /**
  * Port and DynamoDB adapter for decision records.
  *
- * Idempotent: the put is conditional on the item not existing, and records derived from Voice ID
- * result ids have a deterministic key, so replaying the same result (Connect retrying the invoke, the
- * flow looping) writes nothing new. A duplicate is not an error: the existing record's id comes back.
+ * Idempotent: the put is conditional on the item not existing (or being this very write, retried by the
+ * SDK after a lost response), and records derived from Voice ID result ids have a deterministic key, so
+ * replaying the same result (Connect retrying the invoke, the flow looping) writes nothing new. A
+ * duplicate is not an error: the existing record's id comes back.
  *
  * Endpoints resolve the standard SDK way, so `AWS_ENDPOINT_URL_DYNAMODB` points it at dynalite.
  */
 import { withDeadline } from '../../shared/with-deadline';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DECISIONS_TABLE } from '../../../lib/tables/table-definitions';
 import type { DecisionRecord } from '../domain/decision-record';
@@ -70,7 +71,7 @@ export function decisionIdOf(contactId: string, recordKey: string): string {
 }
 
 /** The DynamoDB item for a record. Caller data never appears in it: only Voice ID's opaque ids and scores. */
-export function toItem(record: DecisionRecord, decisionId: string): Record<string, unknown> {
+export function toItem(record: DecisionRecord, decisionId: string, writeId: string): Record<string, unknown> {
   const { evaluation, policy } = record;
   const auth = evaluation?.authentication;
   const fraud = evaluation?.fraud;
@@ -78,6 +79,7 @@ export function toItem(record: DecisionRecord, decisionId: string): Record<strin
     [DECISION_KEYS.partitionKey]: record.contactId,
     [DECISION_KEYS.sortKey]: record.recordKey,
     decisionId,
+    writeId,
     sessionName: record.sessionName,
     voiceIdSessionId: evaluation?.sessionId,
     decision: record.decision,
@@ -88,15 +90,23 @@ export function toItem(record: DecisionRecord, decisionId: string): Record<strin
     authenticationDecision: auth?.decision,
     authenticationScore: auth?.score,
     authenticationAcceptanceThreshold: auth?.acceptanceThreshold,
+    authenticationAudioEndedAt: isoOrUndefined(auth?.audioAggregationEndedAt),
+    claimedSpeaker: auth?.claim,
     fraudDetectionResultId: fraud?.resultId,
     fraudDecision: fraud?.decision,
     fraudReasons: fraud && fraud.reasons.length > 0 ? [...fraud.reasons] : undefined,
     knownFraudsterRiskScore: fraud?.knownFraudsterRiskScore,
     voiceSpoofingRiskScore: fraud?.voiceSpoofingRiskScore,
     fraudRiskThreshold: fraud?.riskThreshold,
+    fraudAudioEndedAt: isoOrUndefined(fraud?.audioAggregationEndedAt),
     watchlistId: fraud?.watchlistId,
     generatedFraudsterId: fraud?.generatedFraudsterId,
+    unrecognizedFields: evaluation && evaluation.unrecognized.length > 0 ? [...evaluation.unrecognized] : undefined,
     policyVersion: policy.version,
+    policyAcceptanceThreshold: policy.acceptanceThreshold,
+    policyFraudRiskThreshold: policy.fraudRiskThreshold,
+    policyFraudScreening: policy.fraudScreening,
+    policyMaxResultAgeSeconds: policy.maxResultAgeSeconds,
     policyMinAuthenticationScore: policy.minAuthenticationScore,
     policyMaxKnownFraudsterRiskScore: policy.maxKnownFraudsterRiskScore,
     policyMaxVoiceSpoofingRiskScore: policy.maxVoiceSpoofingRiskScore,
@@ -116,6 +126,9 @@ export class DynamoDbDecisionStore implements DecisionStore {
 
   async record(record: DecisionRecord, { timeoutMs }: RecordOptions): Promise<RecordResult> {
     const decisionId = decisionIdOf(record.contactId, record.recordKey);
+    // Marks this write: when the SDK retries a put whose response was lost, the retry finds its own item and
+    // succeeds instead of reporting the first write as somebody else's (DUPLICATE).
+    const writeId = randomUUID();
     try {
       await withDeadline(
         timeoutMs,
@@ -124,9 +137,10 @@ export class DynamoDbDecisionStore implements DecisionStore {
           this.client.send(
             new PutCommand({
               TableName: this.tableName,
-              Item: toItem(record, decisionId),
-              ConditionExpression: 'attribute_not_exists(#pk)',
-              ExpressionAttributeNames: { '#pk': DECISION_KEYS.partitionKey },
+              Item: toItem(record, decisionId, writeId),
+              ConditionExpression: 'attribute_not_exists(#pk) OR #writeId = :writeId',
+              ExpressionAttributeNames: { '#pk': DECISION_KEYS.partitionKey, '#writeId': 'writeId' },
+              ExpressionAttributeValues: { ':writeId': writeId },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             }),
             { abortSignal },
@@ -154,4 +168,9 @@ function existingDecisionId(error: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'object' && value !== null && typeof (value as { S?: unknown }).S === 'string') return (value as { S: string }).S;
   return undefined;
+}
+
+function isoOrUndefined(epochMs: number | undefined): string | undefined {
+  // Dates reach at most 8.64e15 ms; anything beyond is not a time Voice ID could have meant.
+  return epochMs !== undefined && Number.isFinite(epochMs) && Math.abs(epochMs) <= 8.64e15 ? new Date(epochMs).toISOString() : undefined;
 }

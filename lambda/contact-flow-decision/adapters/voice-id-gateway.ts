@@ -1,7 +1,8 @@
 /**
  * Port and SDK adapter for Voice ID's EvaluateSession.
  *
- * The adapter turns the SDK response into plain domain types (dropping CustomerSpeakerId) and every
+ * The adapter turns the SDK response into plain domain types (the CustomerSpeakerId only for the use case
+ * to compare with the claim, see `bindToClaim`) and every
  * SDK/network failure into a typed {@link VoiceIdError}. It never retries: the client is built with
  * `maxAttempts: 1` and the use case retries inside its own hard deadline (the SDK's retry strategy
  * knows nothing about Connect's 8 s limit).
@@ -24,14 +25,13 @@ import {
 } from '../domain/errors';
 import {
   AUTHENTICATION_DECISIONS,
-  type AuthenticationDecision,
+  type EvaluateSessionAnswer,
   FRAUD_DECISIONS,
   FRAUD_REASONS,
-  type FraudDecision,
-  type FraudReason,
   STREAMING_STATUSES,
   type StreamingStatus,
-  type VoiceIdEvaluation,
+  UNKNOWN,
+  type Unknown,
 } from '../domain/voice-id-outcome';
 
 export interface EvaluateOptions {
@@ -41,7 +41,7 @@ export interface EvaluateOptions {
 
 /** Port: ask Voice ID about one session. Rejects only with a {@link VoiceIdError}. */
 export interface VoiceIdGateway {
-  evaluateSession(sessionNameOrId: string, options: EvaluateOptions): Promise<VoiceIdEvaluation>;
+  evaluateSession(sessionNameOrId: string, options: EvaluateOptions): Promise<EvaluateSessionAnswer>;
 }
 
 export class SdkVoiceIdGateway implements VoiceIdGateway {
@@ -50,7 +50,7 @@ export class SdkVoiceIdGateway implements VoiceIdGateway {
     private readonly domainId: string,
   ) {}
 
-  async evaluateSession(sessionNameOrId: string, { timeoutMs }: EvaluateOptions): Promise<VoiceIdEvaluation> {
+  async evaluateSession(sessionNameOrId: string, { timeoutMs }: EvaluateOptions): Promise<EvaluateSessionAnswer> {
     try {
       const output = await withDeadline(
         timeoutMs,
@@ -64,49 +64,63 @@ export class SdkVoiceIdGateway implements VoiceIdGateway {
   }
 }
 
-/** SDK response -> domain evaluation. Unknown enum values fail closed. CustomerSpeakerId is dropped. */
-export function toEvaluation(output: EvaluateSessionCommandOutput): VoiceIdEvaluation {
+/**
+ * SDK response -> domain answer. A value this code does not know becomes `UNKNOWN` (and its field is listed
+ * in `unrecognized`) instead of failing the whole answer: a fraud signal in the same answer must still win,
+ * and the policy never authenticates on an unknown value. Scores and thresholds are kept as sent; the policy
+ * judges their range. The CustomerSpeakerId is handed on only for {@link bindToClaim}.
+ */
+export function toEvaluation(output: EvaluateSessionCommandOutput): EvaluateSessionAnswer {
   const { AuthenticationResult: auth, FraudDetectionResult: fraud } = output;
+  const unrecognized: string[] = [];
+  const known = <T extends string>(allowed: readonly T[], value: string | undefined, field: string): T | Unknown => {
+    if (value !== undefined && (allowed as readonly string[]).includes(value)) return value as T;
+    unrecognized.push(field);
+    return UNKNOWN;
+  };
+  const streamingStatus: StreamingStatus =
+    output.StreamingStatus === undefined ? UNKNOWN : (known(STREAMING_STATUSES, output.StreamingStatus, 'StreamingStatus') as StreamingStatus);
   return {
     sessionId: output.SessionId,
-    streamingStatus: output.StreamingStatus === undefined ? 'UNKNOWN' : member(STREAMING_STATUSES, output.StreamingStatus, 'STREAMING_STATUS') as StreamingStatus,
+    streamingStatus,
     ...(auth && {
       authentication: {
-        decision: member(AUTHENTICATION_DECISIONS, auth.Decision, 'AUTHENTICATION_DECISION') as AuthenticationDecision,
-        score: score(auth.Score, 'AUTHENTICATION_SCORE'),
+        decision: known(AUTHENTICATION_DECISIONS, auth.Decision, 'AuthenticationResult.Decision'),
+        score: numberOf(auth.Score),
+        acceptanceThreshold: numberOf(auth.Configuration?.AcceptanceThreshold),
+        audioAggregationEndedAt: epochMillisOf(auth.AudioAggregationEndedAt),
         resultId: auth.AuthenticationResultId,
         generatedSpeakerId: auth.GeneratedSpeakerId,
-        acceptanceThreshold: auth.Configuration?.AcceptanceThreshold,
+        customerSpeakerId: auth.CustomerSpeakerId,
       },
     }),
     ...(fraud && {
       fraud: {
-        decision: member(FRAUD_DECISIONS, fraud.Decision, 'FRAUD_DECISION') as FraudDecision,
-        reasons: (fraud.Reasons ?? []).map((reason) => member(FRAUD_REASONS, reason, 'FRAUD_REASON') as FraudReason),
-        knownFraudsterRiskScore: score(fraud.RiskDetails?.KnownFraudsterRisk?.RiskScore, 'KNOWN_FRAUDSTER_RISK_SCORE'),
-        voiceSpoofingRiskScore: score(fraud.RiskDetails?.VoiceSpoofingRisk?.RiskScore, 'VOICE_SPOOFING_RISK_SCORE'),
+        decision: known(FRAUD_DECISIONS, fraud.Decision, 'FraudDetectionResult.Decision'),
+        reasons: (fraud.Reasons ?? []).map((reason) => known(FRAUD_REASONS, reason, 'FraudDetectionResult.Reasons')),
+        knownFraudsterRiskScore: numberOf(fraud.RiskDetails?.KnownFraudsterRisk?.RiskScore),
+        voiceSpoofingRiskScore: numberOf(fraud.RiskDetails?.VoiceSpoofingRisk?.RiskScore),
+        riskThreshold: numberOf(fraud.Configuration?.RiskThreshold),
+        audioAggregationEndedAt: epochMillisOf(fraud.AudioAggregationEndedAt),
         resultId: fraud.FraudDetectionResultId,
-        riskThreshold: fraud.Configuration?.RiskThreshold,
         watchlistId: fraud.Configuration?.WatchlistId,
         generatedFraudsterId: fraud.RiskDetails?.KnownFraudsterRisk?.GeneratedFraudsterId,
       },
     }),
+    unrecognized: [...new Set(unrecognized)],
   };
 }
 
-function member(allowed: readonly string[], value: string | undefined, what: string): string {
-  if (value === undefined || !allowed.includes(value)) {
-    throw new VoiceIdUnexpectedResponseError(`UNEXPECTED_${what}`, `Voice ID returned an unknown ${what.toLowerCase()}`);
-  }
-  return value;
+/** A number as sent (NaN for anything that is not one, which the policy never accepts), or undefined when absent. */
+function numberOf(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'number' ? value : Number.NaN;
 }
 
-function score(value: number | undefined, what: string): number | undefined {
+/** The SDK parses timestamps into Dates; anything else counts as unknown (never fresh). */
+function epochMillisOf(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!Number.isFinite(value) || value < 0 || value > 100) {
-    throw new VoiceIdUnexpectedResponseError(`UNEXPECTED_${what}`, `Voice ID returned an out-of-range ${what.toLowerCase()}`);
-  }
-  return value;
+  return value instanceof Date ? value.getTime() : Number.NaN;
 }
 
 const THROTTLING_NAMES = new Set(['ThrottlingException', 'TooManyRequestsException', 'ThrottledException', 'RequestLimitExceeded', 'SlowDown']);
@@ -123,7 +137,7 @@ interface SdkErrorShape {
 
 /** Any failure of the call -> a typed Voice ID error. Messages never carry the SDK's text (it may echo the request). */
 export function toVoiceIdError(error: unknown): VoiceIdError {
-  if (error instanceof VoiceIdTimeoutError || error instanceof VoiceIdUnexpectedResponseError) return error;
+  if (error instanceof VoiceIdTimeoutError) return error;
   const e: SdkErrorShape = typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
   const name = typeof e.name === 'string' ? e.name : '';
   const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
@@ -154,5 +168,7 @@ export function toVoiceIdError(error: unknown): VoiceIdError {
     // No HTTP response at all (connection failure, credentials, DNS): Voice ID was not reachable.
     return new VoiceIdUnavailableError('VOICE_ID_NETWORK_ERROR', 'Voice ID could not be reached', options);
   }
+  // A 2xx whose body the SDK could not read: an answer, but not one anybody can act on.
+  if (status >= 200 && status < 300) return new VoiceIdUnexpectedResponseError('UNREADABLE_RESPONSE', 'Voice ID sent an answer the SDK could not read', options);
   return new VoiceIdRequestRejectedError(`Voice ID rejected the EvaluateSession request (HTTP ${status})`, options);
 }

@@ -26,8 +26,9 @@ export interface RecordInput {
  */
 export interface DecisionRecord extends RecordInput {
   /**
-   * Sort key. Derived from the Voice ID result ids when there are any (`R#...`), so replaying the same
-   * result with the same policy hits the same item; otherwise unique (`U#<evaluatedAt>#<random>`).
+   * Sort key. Derived from the Voice ID result ids, the decision and its reason when there are result ids
+   * (`R#...`), so replaying the same result to the same verdict under the same policy hits the same item;
+   * otherwise unique (`U#<evaluatedAt>#<random>`).
    */
   readonly recordKey: string;
   /** Whether `recordKey` comes from Voice ID's result ids (a replay is then a duplicate). */
@@ -52,7 +53,7 @@ export function buildDecisionRecord(input: RecordInput, nowMs: number, retention
   const fraudDetectionResultId = input.evaluation?.fraud?.resultId;
   const idempotent = input.decision !== 'ERROR' && (authenticationResultId !== undefined || fraudDetectionResultId !== undefined);
   const recordKey = idempotent
-    ? ['R', authenticationResultId ?? '-', fraudDetectionResultId ?? '-', input.decision, input.policy.version].join('#')
+    ? ['R', authenticationResultId ?? '-', fraudDetectionResultId ?? '-', input.decision, input.reason, input.policy.version].join('#')
     : ['U', evaluatedAt, randomToken(random)].join('#');
 
   return {

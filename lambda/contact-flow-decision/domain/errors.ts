@@ -41,7 +41,12 @@ export abstract class DecisionError extends Error {
 /** The Connect event is not one this Lambda can act on (shape, types, sizes, flow parameters). */
 export class InvalidEventError extends DecisionError {
   readonly errorCode = 'INVALID_EVENT';
-  constructor(detail: string, message: string) {
+  constructor(
+    detail: string,
+    message: string,
+    /** The flow parameter at fault (this function's own name for it), when one is. */
+    readonly parameter?: string,
+  ) {
     super(detail, message);
   }
 }
@@ -144,11 +149,14 @@ export class VoiceIdConflictError extends VoiceIdError {
   }
 }
 
-/** Voice ID answered with something this code does not understand (an unknown enum value, say): fail closed. */
+/**
+ * Voice ID answered with something that cannot be read at all: fail closed. (Unknown enum values in a readable
+ * answer are not this error: they reach the policy as UNKNOWN, so a fraud signal beside them still wins.)
+ */
 export class VoiceIdUnexpectedResponseError extends VoiceIdError {
   readonly errorCode = 'VOICE_ID_UNEXPECTED_RESPONSE';
   readonly retryable = false;
-  constructor(detail: string, message: string) {
-    super(detail, message);
+  constructor(detail: string, message: string, options?: { cause?: unknown }) {
+    super(detail, message, options);
   }
 }

@@ -6,23 +6,61 @@
  * - `maxKnownFraudsterRiskScore` / `maxVoiceSpoofingRiskScore`: a risk score AT OR ABOVE it is HIGH_RISK.
  *   A flow parameter applies only when it is LOWER than the deployment's (or the deployment sets none).
  *
- * Voice ID applies its own thresholds (Set Voice ID block) first; these are a second, independent gate.
+ * Voice ID applies its own thresholds (Set Voice ID block) first; these are a second, independent gate,
+ * and the thresholds Voice ID reports with a result must be at least as strict as the deployment's.
  *
  * Pure module: no aws-lambda, no @aws-sdk, no process.
  */
 import { InvalidEventError } from './errors';
 
+/** Thresholds a contact flow may tighten for itself (flow parameters); each is optional. */
 export interface PolicyThresholds {
   readonly minAuthenticationScore?: number;
   readonly maxKnownFraudsterRiskScore?: number;
   readonly maxVoiceSpoofingRiskScore?: number;
 }
 
-/** The thresholds in force for one decision, and a version string that identifies them. */
-export interface EffectivePolicy extends PolicyThresholds {
+/** Whether every decision needs a completed fraud screening (the default) or the deployment screens no calls. */
+export const FRAUD_SCREENING_MODES = ['REQUIRED', 'OFF'] as const;
+export type FraudScreening = (typeof FRAUD_SCREENING_MODES)[number];
+
+/**
+ * The deployment's policy: every value is set (the configuration fills in defaults), so no rule can be
+ * skipped for want of a threshold.
+ */
+export interface DeploymentPolicy {
+  /**
+   * The acceptance threshold the deployment's flows set in Voice ID. A result Voice ID computed under a
+   * lower one (a flow or a console edit loosened it mid-call) never authenticates.
+   */
+  readonly acceptanceThreshold: number;
+  /** The fraud risk threshold the deployment's flows set. A result computed under a higher one never authenticates. */
+  readonly fraudRiskThreshold: number;
+  /** Lowest authentication score that authenticates (default: `acceptanceThreshold`). */
+  readonly minAuthenticationScore: number;
+  /** Known-fraudster risk score at or above which a caller is HIGH_RISK (default: `fraudRiskThreshold`). */
+  readonly maxKnownFraudsterRiskScore: number;
+  /** Voice-spoofing risk score at or above which a caller is HIGH_RISK (default: `fraudRiskThreshold`). */
+  readonly maxVoiceSpoofingRiskScore: number;
+  /** `REQUIRED`: no authentication without a completed, clean fraud check. `OFF`: the deployment does not screen. */
+  readonly fraudScreening: FraudScreening;
+  /** A result whose audio ended longer ago than this never authenticates (cached results of an old contact). */
+  readonly maxResultAgeSeconds: number;
+}
+
+/** The policy in force for one decision, and a version string that identifies it. */
+export interface EffectivePolicy extends DeploymentPolicy {
   /** Deployment `POLICY_VERSION`, plus a suffix naming every threshold a flow parameter tightened. */
   readonly version: string;
 }
+
+/** Voice ID's recommended thresholds, which the shipped flow sets. */
+export const DEFAULT_ACCEPTANCE_THRESHOLD = 90;
+export const DEFAULT_FRAUD_RISK_THRESHOLD = 50;
+/** Results older than this never authenticate, unless the deployment sets a shorter age. */
+export const DEFAULT_MAX_RESULT_AGE_SECONDS = 1800;
+export const MIN_RESULT_AGE_SECONDS = 30;
+export const MAX_RESULT_AGE_SECONDS = 1800;
 
 /** Names of the flow parameters (Invoke Lambda block "function input parameters"). */
 export const POLICY_PARAMETERS = {
@@ -50,11 +88,11 @@ export function parsePolicyOverrides(parameters: Readonly<Record<string, string>
     if (raw === undefined || raw.trim() === '') return undefined;
     const text = raw.trim();
     if (!SCORE_PATTERN.test(text)) {
-      throw new InvalidEventError('POLICY_PARAMETER_NOT_AN_INTEGER', `Flow parameter '${name}' must be an integer ${MIN_SCORE}-${MAX_SCORE}`);
+      throw new InvalidEventError('POLICY_PARAMETER_NOT_AN_INTEGER', `Flow parameter '${name}' must be an integer ${MIN_SCORE}-${MAX_SCORE}`, name);
     }
     const value = Number(text);
     if (value < MIN_SCORE || value > MAX_SCORE) {
-      throw new InvalidEventError('POLICY_PARAMETER_OUT_OF_RANGE', `Flow parameter '${name}' must be an integer ${MIN_SCORE}-${MAX_SCORE}`);
+      throw new InvalidEventError('POLICY_PARAMETER_OUT_OF_RANGE', `Flow parameter '${name}' must be an integer ${MIN_SCORE}-${MAX_SCORE}`, name);
     }
     return value;
   };
@@ -69,7 +107,7 @@ export function parsePolicyOverrides(parameters: Readonly<Record<string, string>
  * The policy in force: the deployment's thresholds, tightened by the flow's overrides.
  * An override that would loosen a threshold is ignored.
  */
-export function effectivePolicy(deployment: PolicyThresholds, deploymentVersion: string, overrides: PolicyThresholds): EffectivePolicy {
+export function effectivePolicy(deployment: DeploymentPolicy, deploymentVersion: string, overrides: PolicyThresholds): EffectivePolicy {
   const tightened: string[] = [];
 
   const tighterMin = stricter(deployment.minAuthenticationScore, overrides.minAuthenticationScore, (a, b) => a > b);
@@ -80,6 +118,7 @@ export function effectivePolicy(deployment: PolicyThresholds, deploymentVersion:
   if (tighterSpoofing !== deployment.maxVoiceSpoofingRiskScore) tightened.push(`vs${tighterSpoofing}`);
 
   return {
+    ...deployment,
     minAuthenticationScore: tighterMin,
     maxKnownFraudsterRiskScore: tighterKnownFraudster,
     maxVoiceSpoofingRiskScore: tighterSpoofing,
@@ -87,9 +126,7 @@ export function effectivePolicy(deployment: PolicyThresholds, deploymentVersion:
   };
 }
 
-/** The override if it is stricter than the deployment value (or the deployment has none); else the deployment value. */
-function stricter(deployment: number | undefined, override: number | undefined, isStricter: (override: number, deployment: number) => boolean): number | undefined {
-  if (override === undefined) return deployment;
-  if (deployment === undefined) return override;
-  return isStricter(override, deployment) ? override : deployment;
+/** The override if it is stricter than the deployment value; else the deployment value. */
+function stricter(deployment: number, override: number | undefined, isStricter: (override: number, deployment: number) => boolean): number {
+  return override !== undefined && isStricter(override, deployment) ? override : deployment;
 }

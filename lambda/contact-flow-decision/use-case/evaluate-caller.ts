@@ -20,8 +20,8 @@
 import { decide, type CallerDecision, type Verdict } from '../domain/decision-policy';
 import { buildDecisionRecord, type DecisionRecord } from '../domain/decision-record';
 import { DeadlineExceededError, type DecisionError, InternalError, VoiceIdError } from '../domain/errors';
-import { effectivePolicy, type EffectivePolicy, type PolicyThresholds } from '../domain/policy';
-import { toOutcome, type VoiceIdEvaluation } from '../domain/voice-id-outcome';
+import { type DeploymentPolicy, effectivePolicy, type EffectivePolicy } from '../domain/policy';
+import { bindToClaim, type VoiceIdEvaluation } from '../domain/voice-id-outcome';
 import type { ContactFlowInput } from '../adapters/connect-event';
 import type { DecisionStore, RecordStatus } from '../adapters/decision-store';
 import type { VoiceIdGateway } from '../adapters/voice-id-gateway';
@@ -41,7 +41,7 @@ export interface EvaluateCallerDependencies {
 }
 
 export interface EvaluateCallerSettings {
-  readonly deploymentPolicy: PolicyThresholds;
+  readonly deploymentPolicy: DeploymentPolicy;
   readonly policyVersion: string;
   readonly retentionDays: number;
   /** Total budget from `startedAt`: the hard deadline. */
@@ -108,7 +108,7 @@ export async function evaluateCaller(
   const voiceIdDeadline = deadline - s.recordReserveMs;
   const policy = effectivePolicy(settings.deploymentPolicy, settings.policyVersion, input.policyOverrides);
 
-  const evaluated = await evaluateWithinBudget(input.sessionName, policy, deps, s, voiceIdDeadline);
+  const evaluated = await evaluateWithinBudget(input, policy, deps, s, voiceIdDeadline);
 
   const decision: CallerDecision = evaluated.verdict?.decision ?? 'ERROR';
   const reason = evaluated.verdict?.reason ?? evaluated.error?.detail ?? 'UNKNOWN';
@@ -175,7 +175,7 @@ export async function recordRejectedEvent(
   error: DecisionError,
   deps: EvaluateCallerDependencies,
   settings: Pick<EvaluateCallerSettings, 'deploymentPolicy' | 'policyVersion' | 'retentionDays' | 'budgetMs'>,
-  startedAt: number,
+  startedAt: number = deps.clock.now(),
 ): Promise<Recorded> {
   const record = buildDecisionRecord(
     {
@@ -207,7 +207,7 @@ interface Evaluated {
 type Settings = Required<Omit<EvaluateCallerSettings, 'deploymentPolicy'>> & Pick<EvaluateCallerSettings, 'deploymentPolicy'>;
 
 async function evaluateWithinBudget(
-  sessionName: string,
+  { sessionName, claimedCustomerId }: ContactFlowInput,
   policy: EffectivePolicy,
   { voiceId, clock, sleep, random }: EvaluateCallerDependencies,
   s: Settings,
@@ -222,9 +222,11 @@ async function evaluateWithinBudget(
   while (timeLeft() >= s.minCallTimeMs) {
     calls++;
     try {
-      const evaluation = await voiceId.evaluateSession(sessionName, { timeoutMs: Math.min(s.callTimeoutMs, timeLeft()) });
+      const answer = await voiceId.evaluateSession(sessionName, { timeoutMs: Math.min(s.callTimeoutMs, timeLeft()) });
+      // The claimed customer id is compared here and goes no further: the evaluation holds only whether it matched.
+      const evaluation = bindToClaim(answer, claimedCustomerId);
       lastError = undefined;
-      latest = { evaluation, verdict: decide(toOutcome(evaluation), policy) };
+      latest = { evaluation, verdict: decide(evaluation, policy, clock.now()) };
       if (latest.verdict.decision !== 'RETRY') break;
       // Speech pending while the stream is open: ask again after the poll interval, if there is time.
       if (timeLeft() - s.pollIntervalMs < s.minCallTimeMs) break;
