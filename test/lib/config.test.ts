@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, StatefulRemovalPolicy } from '../../lib/config';
+import { FraudScreening } from '../../lib/constructs/contact-flow-decision-function';
 
 const VALID: Record<string, unknown> = {
   stage: 'dev',
@@ -35,6 +36,8 @@ describe('loadConfig', () => {
       policyMinAuthenticationScore: undefined,
       policyMaxKnownFraudsterRiskScore: undefined,
       policyMaxVoiceSpoofingRiskScore: undefined,
+      policyFraudScreening: FraudScreening.REQUIRED,
+      policyMaxResultAgeSeconds: 1800,
       decisionBudgetMs: 6500,
       connectInstanceArn: undefined,
       flow: {},
@@ -58,6 +61,14 @@ describe('loadConfig', () => {
     expect(config.region).toBe('eu-west-2');
   });
 
+  test('the flow thresholds stand without a Connect instance: they are what the decision Lambda trusts for any flow', () => {
+    expect(load({ flowAuthenticationThreshold: 95, flowFraudThreshold: 30 }).flow).toEqual({ authenticationThreshold: 95, fraudThreshold: 30 });
+  });
+
+  test('fraud screening can be declared off and the result age shortened', () => {
+    expect(load({ policyFraudScreening: 'off', policyMaxResultAgeSeconds: '300' })).toMatchObject({ policyFraudScreening: FraudScreening.OFF, policyMaxResultAgeSeconds: 300 });
+  });
+
   test('retains stateful resources unless told otherwise', () => {
     expect(load({ removalPolicy: undefined }).removalPolicy).toBe(StatefulRemovalPolicy.RETAIN);
   });
@@ -79,7 +90,11 @@ describe('loadConfig', () => {
     ['policyMaxVoiceSpoofingRiskScore', { policyMaxVoiceSpoofingRiskScore: 'high' }, /'policyMaxVoiceSpoofingRiskScore'/],
     ['decisionBudgetMs', { decisionBudgetMs: 7000 }, /'decisionBudgetMs': 7000.*1500 to 6500/],
     ['flowAuthenticationThreshold', { flowAuthenticationThreshold: '120' }, /'flowAuthenticationThreshold'.*0 to 100/],
-    ['flowFraudThreshold', { flowFraudThreshold: 40 }, /'flowFraudThreshold': 40.*only with 'connectInstanceArn'/],
+    ['flowMaxRetries', { flowMaxRetries: 2 }, /'flowMaxRetries': 2.*only with 'connectInstanceArn'/],
+    ['flowFraudThreshold', { flowFraudThreshold: 140 }, /'flowFraudThreshold'.*0 to 100/],
+    ['policyFraudScreening', { policyFraudScreening: 'disabled' }, /'policyFraudScreening'.*'required', 'off'/],
+    ['policyMaxResultAgeSeconds', { policyMaxResultAgeSeconds: 3600 }, /'policyMaxResultAgeSeconds'.*30 to 1800/],
+    ['policyMaxResultAgeSeconds', { policyMaxResultAgeSeconds: 5 }, /'policyMaxResultAgeSeconds'/],
     ['flowMinAuthenticationScore', { flowMinAuthenticationScore: 'x' }, /'flowMinAuthenticationScore'/],
     ['flowAuthenticationResponseTimeSeconds', { flowAuthenticationResponseTimeSeconds: 4 }, /'flowAuthenticationResponseTimeSeconds'.*5 to 10/],
     ['flowWatchlistId', { flowWatchlistId: 'short' }, /'flowWatchlistId'.*22 letters/],

@@ -22,9 +22,43 @@ describe('contact-flow decision function', () => {
     const variables = (decisionFunction().Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(Object.keys(variables).sort()).toEqual([
       'DECISIONS_TABLE_NAME', 'DECISION_BUDGET_MS', 'DECISION_RETENTION_DAYS', 'EVALUATE_POLL_INTERVAL_MS',
+      'POLICY_ACCEPTANCE_THRESHOLD', 'POLICY_FRAUD_RISK_THRESHOLD', 'POLICY_FRAUD_SCREENING', 'POLICY_MAX_KNOWN_FRAUDSTER_RISK_SCORE',
+      'POLICY_MAX_RESULT_AGE_SECONDS', 'POLICY_MAX_VOICE_SPOOFING_RISK_SCORE', 'POLICY_MIN_AUTHENTICATION_SCORE',
       'POLICY_VERSION', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'VOICE_ID_DOMAIN_ID',
     ]);
     expect(variables).toEqual(expect.objectContaining({ DECISION_BUDGET_MS: '6500', DECISION_RETENTION_DAYS: '90', POLICY_VERSION: expect.stringMatching(/^p-[0-9a-f]{10}$/) }));
+  });
+
+  test('a default deployment is safe without policy keys: every threshold is written, from the thresholds the flow sets', () => {
+    const variables = (decisionFunction().Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables).toEqual(
+      expect.objectContaining({
+        POLICY_ACCEPTANCE_THRESHOLD: '90',
+        POLICY_MIN_AUTHENTICATION_SCORE: '90',
+        POLICY_FRAUD_RISK_THRESHOLD: '50',
+        POLICY_MAX_KNOWN_FRAUDSTER_RISK_SCORE: '50',
+        POLICY_MAX_VOICE_SPOOFING_RISK_SCORE: '50',
+        POLICY_FRAUD_SCREENING: 'REQUIRED',
+        POLICY_MAX_RESULT_AGE_SECONDS: '1800',
+      }),
+    );
+  });
+
+  test('stricter flow thresholds become what the function trusts; screening off and a shorter result age reach it too', () => {
+    const { statelessTemplate } = buildTestApp({ flowAuthenticationThreshold: 95, flowFraudThreshold: 30, policyFraudScreening: 'off', policyMaxResultAgeSeconds: 120 });
+    const variables = Object.values(statelessTemplate.findResources('AWS::Lambda::Function'))
+      .map((f) => (f as { Properties: { Environment?: { Variables: Record<string, string> } } }).Properties.Environment?.Variables)
+      .find((v) => v?.POLICY_VERSION)!;
+    expect(variables).toEqual(
+      expect.objectContaining({
+        POLICY_ACCEPTANCE_THRESHOLD: '95',
+        POLICY_MIN_AUTHENTICATION_SCORE: '95',
+        POLICY_FRAUD_RISK_THRESHOLD: '30',
+        POLICY_MAX_KNOWN_FRAUDSTER_RISK_SCORE: '30',
+        POLICY_FRAUD_SCREENING: 'OFF',
+        POLICY_MAX_RESULT_AGE_SECONDS: '120',
+      }),
+    );
   });
 
   test('policy thresholds from configuration reach the function, and change its policy version', () => {

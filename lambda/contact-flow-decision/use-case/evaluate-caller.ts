@@ -19,7 +19,7 @@
  */
 import { decide, type CallerDecision, type Verdict } from '../domain/decision-policy';
 import { buildDecisionRecord, type DecisionRecord } from '../domain/decision-record';
-import { DeadlineExceededError, type DecisionError, InternalError, VoiceIdError } from '../domain/errors';
+import { DeadlineExceededError, type DecisionError, InternalError, VoiceIdError, VoiceIdUnexpectedResponseError } from '../domain/errors';
 import { type DeploymentPolicy, effectivePolicy, type EffectivePolicy } from '../domain/policy';
 import { bindToClaim, type VoiceIdEvaluation } from '../domain/voice-id-outcome';
 import type { ContactFlowInput } from '../adapters/connect-event';
@@ -234,7 +234,13 @@ async function evaluateWithinBudget(
     } catch (error: unknown) {
       lastError = error instanceof VoiceIdError ? error : undefined;
       if (!lastError) return { error: new InternalError('VOICE_ID_GATEWAY_FAILED', 'The Voice ID gateway failed unexpectedly', { cause: error }), calls, retries };
-      // A pending answer already seen is still the honest answer (RETRY); do not turn it into ERROR.
+      // An answer came that nobody can read (it may hold a fraud signal): the earlier "speech pending" is no
+      // longer Voice ID's latest word, so it must not stand in for it.
+      if (lastError instanceof VoiceIdUnexpectedResponseError) {
+        latest = undefined;
+        break;
+      }
+      // A pending answer already seen is still the honest answer to a call that failed (RETRY); do not turn it into ERROR.
       if (latest) break;
       if (!lastError.retryable || retries >= s.maxErrorRetries) break;
       const delay = Math.floor(random() * Math.min(s.backoffMaxMs, s.backoffBaseMs * 2 ** retries));

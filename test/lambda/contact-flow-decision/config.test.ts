@@ -26,7 +26,16 @@ describe('decision Lambda configuration', () => {
       voiceIdDomainId: 'Dom0123456789abcdefGHI',
       decisionsTableName: 'voice-id-decisions',
       retentionDays: 90,
-      policy: { minAuthenticationScore: undefined, maxKnownFraudsterRiskScore: undefined, maxVoiceSpoofingRiskScore: undefined },
+      // A default deployment is safe without policy keys: the minimum and maxima follow Voice ID's recommended thresholds.
+      policy: {
+        acceptanceThreshold: 90,
+        fraudRiskThreshold: 50,
+        minAuthenticationScore: 90,
+        maxKnownFraudsterRiskScore: 50,
+        maxVoiceSpoofingRiskScore: 50,
+        fraudScreening: 'REQUIRED',
+        maxResultAgeSeconds: 1800,
+      },
       policyVersion: '2025-03-a',
       budgetMs: DEFAULT_DECISION_BUDGET_MS,
       pollIntervalMs: DEFAULT_EVALUATE_POLL_INTERVAL_MS,
@@ -47,6 +56,19 @@ describe('decision Lambda configuration', () => {
     expect(config).toMatchObject({ policy: { minAuthenticationScore: 90, maxKnownFraudsterRiskScore: 50, maxVoiceSpoofingRiskScore: 60 }, budgetMs: 5000, pollIntervalMs: 750 });
   });
 
+  test('the minimum and maxima default to the thresholds the flows set, and screening can be declared off', () => {
+    const config = loadConfig({ ...VALID, POLICY_ACCEPTANCE_THRESHOLD: '95', POLICY_FRAUD_RISK_THRESHOLD: '40', POLICY_FRAUD_SCREENING: 'OFF', POLICY_MAX_RESULT_AGE_SECONDS: '300' });
+    expect(config.policy).toEqual({
+      acceptanceThreshold: 95,
+      fraudRiskThreshold: 40,
+      minAuthenticationScore: 95,
+      maxKnownFraudsterRiskScore: 40,
+      maxVoiceSpoofingRiskScore: 40,
+      fraudScreening: 'OFF',
+      maxResultAgeSeconds: 300,
+    });
+  });
+
   test.each(Object.keys(VALID))('a missing %s is named', (name) => {
     const env: Record<string, string> = { ...VALID };
     delete env[name];
@@ -63,6 +85,12 @@ describe('decision Lambda configuration', () => {
     ['DECISION_BUDGET_MS', '7900'],
     ['DECISION_BUDGET_MS', '100'],
     ['EVALUATE_POLL_INTERVAL_MS', '10'],
+    ['POLICY_ACCEPTANCE_THRESHOLD', '900'],
+    ['POLICY_FRAUD_RISK_THRESHOLD', 'low'],
+    ['POLICY_FRAUD_SCREENING', 'off'],
+    ['POLICY_FRAUD_SCREENING', 'DISABLED'],
+    ['POLICY_MAX_RESULT_AGE_SECONDS', '3600'],
+    ['POLICY_MAX_RESULT_AGE_SECONDS', '10'],
   ])('an invalid %s (%p) is named', (name, value) => {
     expect(variableOf({ ...VALID, [name]: value })).toBe(name);
   });

@@ -23,6 +23,7 @@ describe('Connect event parsing: the official samples', () => {
     expect(parseConnectEvent(event)).toEqual({
       contactId,
       sessionName: contactId,
+      claimedCustomerId: undefined,
       policyOverrides: { minAuthenticationScore: undefined, maxKnownFraudsterRiskScore: undefined, maxVoiceSpoofingRiskScore: undefined },
     });
   });
@@ -31,8 +32,10 @@ describe('Connect event parsing: the official samples', () => {
     expect(parseError(loadFixture('ContactFlowEvent.aws-sam-cli.json', { render: false })).detail).toBe('EVENT_FIELD_INVALID');
   });
 
-  test('the parsed input carries no caller data', () => {
-    const text = JSON.stringify(parseConnectEvent(liveEvent()));
+  test("the parsed input carries no caller data but the claim it must compare; the contact's own CustomerId is never read", () => {
+    const claimed = parseConnectEvent(liveEvent());
+    expect(claimed.claimedCustomerId).toBe(CUSTOMER_ID);
+    const text = JSON.stringify(parseConnectEvent(liveEvent({ customerId: '' })));
     expect(text).not.toContain(CALLER_PHONE);
     expect(text).not.toContain(CUSTOMER_ID);
     expect(text).not.toContain('Jane');
@@ -40,12 +43,28 @@ describe('Connect event parsing: the official samples', () => {
 });
 
 describe('Connect event parsing: choosing the session', () => {
-  test('sessionNameOrId names another session', () => {
-    expect(parseConnectEvent(liveEvent({ sessionNameOrId: '6ca32fbd-8f92-46af-92a5-6b0f970f0efe' })).sessionName).toBe('6ca32fbd-8f92-46af-92a5-6b0f970f0efe');
+  test("sessionNameOrId may name the contact's own, initial or previous contact", () => {
+    const event = liveEvent({}, 'aca32fbd-8f92-46af-92a5-6b0f970f0efe') as { Details: { ContactData: Record<string, unknown>; Parameters: Record<string, string> } };
+    for (const id of ['aca32fbd-8f92-46af-92a5-6b0f970f0efe', '6ca32fbd-8f92-46af-92a5-6b0f970f0efe', '5ca32fbd-8f92-46af-92a5-6b0f970f0efe']) {
+      event.Details.Parameters['sessionNameOrId'] = id;
+      expect(parseConnectEvent(event).sessionName).toBe(id);
+    }
   });
 
-  test('sessionNameOrId accepts a Voice ID session id', () => {
-    expect(parseConnectEvent(liveEvent({ sessionNameOrId: 'id#Ses0123456789abcdefGHI' })).sessionName).toBe('id#Ses0123456789abcdefGHI');
+  test.each([
+    ['another contact', '00000000-0000-4000-8000-000000000999'],
+    ['a Voice ID session id (it cannot be shown to be this contact\'s)', 'id#Ses0123456789abcdefGHI'],
+    ['a name with spaces', 'has spaces'],
+    ['a name longer than a session name', 'a'.repeat(37)],
+  ])('sessionNameOrId naming %s is an invalid event naming the parameter', (_, session) => {
+    expect(parseError(liveEvent({ sessionNameOrId: session }))).toMatchObject({ detail: 'SESSION_NOT_OF_THIS_CONTACT', parameter: 'sessionNameOrId' });
+  });
+
+  test('without InitialContactId or PreviousContactId, only the ContactId itself is allowed', () => {
+    const event = liveEvent({ sessionNameOrId: '6ca32fbd-8f92-46af-92a5-6b0f970f0efe' }) as { Details: { ContactData: Record<string, unknown> } };
+    event.Details.ContactData['InitialContactId'] = null;
+    delete event.Details.ContactData['PreviousContactId'];
+    expect(parseError(event).detail).toBe('SESSION_NOT_OF_THIS_CONTACT');
   });
 
   test('evaluateInitialContact=true evaluates the InitialContactId (after transfers)', () => {
@@ -56,12 +75,44 @@ describe('Connect event parsing: choosing the session', () => {
   test.each([
     [{ sessionNameOrId: 'x', evaluateInitialContact: 'true' }, 'SESSION_PARAMETERS_CONFLICT'],
     [{ evaluateInitialContact: 'yes' }, 'EVALUATE_INITIAL_CONTACT_INVALID'],
-    [{ sessionNameOrId: 'has spaces' }, 'SESSION_NAME_INVALID'],
-    [{ sessionNameOrId: 'a'.repeat(37) }, 'SESSION_NAME_INVALID'],
     [{ minAuthenticationScore: 'high' }, 'POLICY_PARAMETER_NOT_AN_INTEGER'],
     [{ maxKnownFraudsterRiskScore: '150' }, 'POLICY_PARAMETER_OUT_OF_RANGE'],
   ])('parameters %p are an invalid event (%s)', (parameters, detail) => {
     expect(parseError(liveEvent(parameters)).detail).toBe(detail);
+  });
+
+  test.each([
+    ['MinAuthenticationScore', 'minAuthenticationScore'],
+    ['min_authentication_score', 'minAuthenticationScore'],
+    ['MAX-KNOWN-FRAUDSTER-RISK-SCORE', 'maxKnownFraudsterRiskScore'],
+    ['max voice spoofing risk score', 'maxVoiceSpoofingRiskScore'],
+    ['CustomerId', 'customerId'],
+    ['customer_id', 'customerId'],
+    ['SessionNameOrId', 'sessionNameOrId'],
+    ['evaluate.initial.contact', 'evaluateInitialContact'],
+  ])('a parameter %p is refused as a misspelling of %p', (key, meant) => {
+    const error = parseError(liveEvent({ [key]: '95' }));
+    expect(error).toMatchObject({ errorCode: 'INVALID_EVENT', detail: 'FLOW_PARAMETER_MISSPELT', parameter: meant });
+    expect(error.message).toContain(meant);
+  });
+
+  test('parameters of the flow\'s own are ignored', () => {
+    expect(() => parseConnectEvent(liveEvent({ accountNumber: '1', minScore: '10', customer: 'x', authentication: 'y' }))).not.toThrow();
+  });
+
+  test.each([
+    ['spaces', 'cust 4711'],
+    ['a leading separator', '-cust'],
+    ['characters Voice ID does not allow', 'cust#4711'],
+    ['more than 256 characters', 'c'.repeat(257)],
+  ])('a customerId with %s is an invalid event naming the parameter, without its value', (_, value) => {
+    const error = parseError(liveEvent({ customerId: value }));
+    expect(error).toMatchObject({ detail: 'CUSTOMER_ID_INVALID', parameter: 'customerId' });
+    expect(error.message).not.toContain(value);
+  });
+
+  test('an empty customerId is no claim', () => {
+    expect(parseConnectEvent(liveEvent({ customerId: '  ' })).claimedCustomerId).toBeUndefined();
   });
 
   test('policy overrides come through as numbers', () => {

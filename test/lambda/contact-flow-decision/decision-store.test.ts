@@ -1,10 +1,23 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DECISIONS_TABLE } from '../../../lib/tables/table-definitions';
 import { decisionIdOf, DecisionStoreError, DynamoDbDecisionStore } from '../../../lambda/contact-flow-decision/adapters/decision-store';
 import { buildDecisionRecord, type DecisionRecord } from '../../../lambda/contact-flow-decision/domain/decision-record';
+import type { EffectivePolicy } from '../../../lambda/contact-flow-decision/domain/policy';
+import { createTables, startLocalDynamoDb, type LocalDynamoDb } from '../../../local/harness/local-dynamodb';
 import { documentClientWith, fakeRequestHandler, type FakeHttpResponse } from './support';
 
 const NOW = Date.UTC(2025, 2, 14, 9, 30, 0, 123);
-const policy = { version: 'v7', minAuthenticationScore: 90, maxKnownFraudsterRiskScore: 50 };
+const policy: EffectivePolicy = {
+  version: 'v7',
+  acceptanceThreshold: 90,
+  fraudRiskThreshold: 50,
+  minAuthenticationScore: 90,
+  maxKnownFraudsterRiskScore: 50,
+  maxVoiceSpoofingRiskScore: 50,
+  fraudScreening: 'REQUIRED',
+  maxResultAgeSeconds: 1800,
+};
 
 function highRiskRecord(): DecisionRecord {
   return buildDecisionRecord(
@@ -16,8 +29,17 @@ function highRiskRecord(): DecisionRecord {
       evaluation: {
         sessionId: 'id#Ses0123456789abcdefGHI',
         streamingStatus: 'ONGOING',
-        authentication: { decision: 'ACCEPT', score: 97, resultId: 'Acc0000000000000000001', generatedSpeakerId: 'id#Gs0123456789abcdefGHIJ', acceptanceThreshold: 90 },
+        authentication: {
+          decision: 'ACCEPT',
+          score: 97,
+          resultId: 'Acc0000000000000000001',
+          generatedSpeakerId: 'id#Gs0123456789abcdefGHIJ',
+          acceptanceThreshold: 90,
+          audioAggregationEndedAt: NOW - 5000,
+          claim: 'MATCH',
+        },
         fraud: { decision: 'HIGH_RISK', reasons: ['KNOWN_FRAUDSTER'], knownFraudsterRiskScore: 97, voiceSpoofingRiskScore: 3, resultId: 'High000000000000000001', riskThreshold: 50 },
+        unrecognized: ['FraudDetectionResult.Reasons'],
       },
       policy,
       voiceIdCalls: 2,
@@ -45,13 +67,18 @@ describe('decision store on the real DynamoDB document client (fake HTTP, no ser
     expect(target).toBe('DynamoDB_20120810.PutItem');
     expect(body).toMatchObject({
       TableName: 'decisions-test',
-      ConditionExpression: 'attribute_not_exists(#pk)',
-      ExpressionAttributeNames: { '#pk': DECISIONS_TABLE.partitionKey.name },
+      ConditionExpression: 'attribute_not_exists(#pk) OR #writeId = :writeId',
+      ExpressionAttributeNames: { '#pk': DECISIONS_TABLE.partitionKey.name, '#writeId': 'writeId' },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
     const item = body['Item'] as Record<string, Record<string, unknown>>;
     expect(item[DECISIONS_TABLE.partitionKey.name]).toEqual({ S: record.contactId });
-    expect(item[DECISIONS_TABLE.sortKey!.name]).toEqual({ S: 'R#Acc0000000000000000001#High000000000000000001#HIGH_RISK#v7' });
+    expect(item[DECISIONS_TABLE.sortKey!.name]).toEqual({ S: 'R#Acc0000000000000000001#High000000000000000001#HIGH_RISK#FRAUD_HIGH_RISK#v7' });
+    expect(item['writeId']).toEqual((body['ExpressionAttributeValues'] as Record<string, unknown>)[':writeId']);
+    expect(item['claimedSpeaker']).toEqual({ S: 'MATCH' });
+    expect(item['authenticationAudioEndedAt']).toEqual({ S: '2025-03-14T09:29:55.123Z' });
+    expect(item['unrecognizedFields']).toEqual({ L: [{ S: 'FraudDetectionResult.Reasons' }] });
+    expect(item).toMatchObject({ policyAcceptanceThreshold: { N: '90' }, policyFraudScreening: { S: 'REQUIRED' }, policyMaxResultAgeSeconds: { N: '1800' } });
     expect(item['generatedSpeakerId']).toEqual({ S: 'id#Gs0123456789abcdefGHIJ' });
     expect(item['evaluatedAt']).toEqual({ S: '2025-03-14T09:30:00.123Z' });
     expect(item['highRiskDay']).toEqual({ S: '2025-03-14' });
@@ -117,7 +144,7 @@ describe('decision store on the real DynamoDB document client (fake HTTP, no ser
 
 describe('decision record keys', () => {
   const base = { contactId: 'c1', sessionName: 'c1', reason: 'x', policy, voiceIdCalls: 1 } as const;
-  const evaluation = { streamingStatus: 'ONGOING', authentication: { decision: 'ACCEPT', score: 95, resultId: 'A1' } } as const;
+  const evaluation = { streamingStatus: 'ONGOING', authentication: { decision: 'ACCEPT', score: 95, resultId: 'A1', claim: 'MATCH' }, unrecognized: [] } as const;
 
   test('the same Voice ID result with the same decision and policy gives the same key (idempotent)', () => {
     const a = buildDecisionRecord({ ...base, decision: 'AUTHENTICATED', evaluation }, NOW, 30, Math.random);
@@ -128,8 +155,9 @@ describe('decision record keys', () => {
 
   test('a different policy version or decision gives a different key', () => {
     const a = buildDecisionRecord({ ...base, decision: 'AUTHENTICATED', evaluation }, NOW, 30, Math.random);
-    expect(buildDecisionRecord({ ...base, decision: 'AUTHENTICATED', evaluation, policy: { version: 'v8' } }, NOW, 30, Math.random).recordKey).not.toBe(a.recordKey);
+    expect(buildDecisionRecord({ ...base, decision: 'AUTHENTICATED', evaluation, policy: { ...policy, version: 'v8' } }, NOW, 30, Math.random).recordKey).not.toBe(a.recordKey);
     expect(buildDecisionRecord({ ...base, decision: 'NOT_AUTHENTICATED', evaluation }, NOW, 30, Math.random).recordKey).not.toBe(a.recordKey);
+    expect(buildDecisionRecord({ ...base, reason: 'y', decision: 'AUTHENTICATED', evaluation }, NOW, 30, Math.random).recordKey).not.toBe(a.recordKey);
   });
 
   test('records without Voice ID result ids (errors, no result yet) get unique keys', () => {
@@ -137,6 +165,56 @@ describe('decision record keys', () => {
     const b = buildDecisionRecord({ ...base, decision: 'ERROR' }, NOW, 30, Math.random);
     expect(a.recordKey).not.toBe(b.recordKey);
     expect(a.idempotent).toBe(false);
-    expect(buildDecisionRecord({ ...base, decision: 'RETRY', evaluation: { streamingStatus: 'ONGOING' } }, NOW, 30, Math.random).idempotent).toBe(false);
+    expect(buildDecisionRecord({ ...base, decision: 'RETRY', evaluation: { streamingStatus: 'ONGOING', unrecognized: [] } }, NOW, 30, Math.random).idempotent).toBe(false);
+  });
+});
+
+describe('decision store on dynalite, when a response is lost', () => {
+  let dynamo: LocalDynamoDb;
+  let tableName: string;
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamoDb();
+    const names = await createTables(new DynamoDBClient({ region: 'eu-west-2', endpoint: dynamo.endpoint, credentials }), [DECISIONS_TABLE], 'store');
+    tableName = Object.values(names)[0]!;
+  });
+  afterAll(() => dynamo.stop());
+
+  /**
+   * A client whose first PutItem reaches dynalite (the item is written) and whose response is then lost
+   * as a connection reset, below the SDK's retry middleware: the SDK retries it as it would in Lambda.
+   */
+  function clientLosingFirstPutResponse() {
+    const client = new DynamoDBClient({ region: 'eu-west-2', endpoint: dynamo.endpoint, credentials, maxAttempts: 3 });
+    let lost = 0;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        const headers = (args.request as { headers?: Record<string, string> }).headers ?? {};
+        if (headers['x-amz-target'] === 'DynamoDB_20120810.PutItem' && lost === 0) {
+          lost += 1;
+          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+        }
+        return result;
+      },
+      { step: 'deserialize', name: 'loseFirstPutResponse' },
+    );
+    return { client, lostResponses: () => lost };
+  }
+
+  test('the SDK retry of a write whose response was lost is RECORDED, not DUPLICATE, and stores one item', async () => {
+    const { client, lostResponses } = clientLosingFirstPutResponse();
+    const store = new DynamoDbDecisionStore(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), tableName);
+    const record = highRiskRecord();
+
+    expect(await store.record(record, { timeoutMs: 5000 })).toEqual({ status: 'RECORDED', decisionId: decisionIdOf(record.contactId, record.recordKey) });
+    expect(lostResponses()).toBe(1);
+    const { Items } = await client.send(new ScanCommand({ TableName: tableName }));
+    expect(Items).toHaveLength(1);
+
+    // A genuine replay of the same result (another write) is still a duplicate.
+    expect(await store.record(record, { timeoutMs: 5000 })).toEqual({ status: 'DUPLICATE', decisionId: decisionIdOf(record.contactId, record.recordKey) });
+    client.destroy();
   });
 });

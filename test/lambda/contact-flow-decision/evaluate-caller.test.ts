@@ -7,8 +7,9 @@ import {
   VoiceIdThrottledError,
   VoiceIdTimeoutError,
   VoiceIdUnavailableError,
+  VoiceIdUnexpectedResponseError,
 } from '../../../lambda/contact-flow-decision/domain/errors';
-import type { VoiceIdEvaluation } from '../../../lambda/contact-flow-decision/domain/voice-id-outcome';
+import type { EvaluateSessionAnswer } from '../../../lambda/contact-flow-decision/domain/voice-id-outcome';
 import { evaluateCaller, type EvaluateCallerSettings } from '../../../lambda/contact-flow-decision/use-case/evaluate-caller';
 import { FakeClock } from './support';
 
@@ -17,10 +18,10 @@ class ScriptedVoiceId implements VoiceIdGateway {
   readonly calls: { at: number; sessionName: string; timeoutMs: number }[] = [];
   constructor(
     private readonly clock: FakeClock,
-    private readonly script: (call: number) => VoiceIdEvaluation | Error,
+    private readonly script: (call: number) => EvaluateSessionAnswer | Error,
     private readonly latencyMs = 100,
   ) {}
-  async evaluateSession(sessionName: string, { timeoutMs }: EvaluateOptions): Promise<VoiceIdEvaluation> {
+  async evaluateSession(sessionName: string, { timeoutMs }: EvaluateOptions): Promise<EvaluateSessionAnswer> {
     this.calls.push({ at: this.clock.now(), sessionName, timeoutMs });
     const answer = this.script(this.calls.length);
     if (answer instanceof VoiceIdTimeoutError) {
@@ -50,10 +51,24 @@ class InMemoryStore implements DecisionStore {
   }
 }
 
-const input: ContactFlowInput = { contactId: 'c0ffee00-0000-4000-8000-000000000001', sessionName: 'c0ffee00-0000-4000-8000-000000000001', policyOverrides: {} };
+const CLAIMED = 'cust-4711';
+const input: ContactFlowInput = {
+  contactId: 'c0ffee00-0000-4000-8000-000000000001',
+  sessionName: 'c0ffee00-0000-4000-8000-000000000001',
+  claimedCustomerId: CLAIMED,
+  policyOverrides: {},
+};
 
 const settings: EvaluateCallerSettings = {
-  deploymentPolicy: { minAuthenticationScore: 90, maxKnownFraudsterRiskScore: 50, maxVoiceSpoofingRiskScore: 50 },
+  deploymentPolicy: {
+    acceptanceThreshold: 90,
+    fraudRiskThreshold: 50,
+    minAuthenticationScore: 90,
+    maxKnownFraudsterRiskScore: 50,
+    maxVoiceSpoofingRiskScore: 50,
+    fraudScreening: 'REQUIRED',
+    maxResultAgeSeconds: 1800,
+  },
   policyVersion: 'v7',
   retentionDays: 30,
   budgetMs: 6500,
@@ -62,18 +77,31 @@ const settings: EvaluateCallerSettings = {
 
 const RESERVE = 1000;
 
-const pending = (status: VoiceIdEvaluation['streamingStatus'] = 'ONGOING', id = 'Pend000000000000000001'): VoiceIdEvaluation => ({
+/** Voice ID's audio ends a moment before the fake clock's start: a fresh result. */
+const AUDIO_ENDED_AT = new FakeClock().now() - 2000;
+
+const pending = (status: EvaluateSessionAnswer['streamingStatus'] = 'ONGOING', id = 'Pend000000000000000001'): EvaluateSessionAnswer => ({
   streamingStatus: status,
-  authentication: { decision: 'NOT_ENOUGH_SPEECH', resultId: id, generatedSpeakerId: 'id#Gs0123456789abcdefGHIJ' },
+  authentication: { decision: 'NOT_ENOUGH_SPEECH', resultId: id, generatedSpeakerId: 'id#Gs0123456789abcdefGHIJ', customerSpeakerId: CLAIMED },
   fraud: { decision: 'NOT_ENOUGH_SPEECH', reasons: [], resultId: 'FPend00000000000000001' },
+  unrecognized: [],
 });
-const accepted = (score = 95): VoiceIdEvaluation => ({
+const accepted = (score = 95, customerSpeakerId = CLAIMED): EvaluateSessionAnswer => ({
   streamingStatus: 'ONGOING',
-  authentication: { decision: 'ACCEPT', score, resultId: 'Acc0000000000000000001', generatedSpeakerId: 'id#Gs0123456789abcdefGHIJ', acceptanceThreshold: 90 },
-  fraud: { decision: 'LOW_RISK', reasons: [], knownFraudsterRiskScore: 10, voiceSpoofingRiskScore: 5, resultId: 'Low0000000000000000001' },
+  authentication: {
+    decision: 'ACCEPT',
+    score,
+    resultId: 'Acc0000000000000000001',
+    generatedSpeakerId: 'id#Gs0123456789abcdefGHIJ',
+    customerSpeakerId,
+    acceptanceThreshold: 90,
+    audioAggregationEndedAt: AUDIO_ENDED_AT,
+  },
+  fraud: { decision: 'LOW_RISK', reasons: [], knownFraudsterRiskScore: 10, voiceSpoofingRiskScore: 5, riskThreshold: 50, audioAggregationEndedAt: AUDIO_ENDED_AT, resultId: 'Low0000000000000000001' },
+  unrecognized: [],
 });
 
-function setup(script: (call: number) => VoiceIdEvaluation | Error, latencyMs = 100) {
+function setup(script: (call: number) => EvaluateSessionAnswer | Error, latencyMs = 100) {
   const clock = new FakeClock();
   const startedAt = clock.now();
   const voiceId = new ScriptedVoiceId(clock, script, latencyMs);
@@ -107,7 +135,7 @@ describe('evaluate caller: waiting for speech', () => {
   });
 
   test('final decisions are not polled again (one call)', async () => {
-    const { run, voiceId } = setup(() => ({ ...accepted(), authentication: { decision: 'REJECT', score: 20, resultId: 'Rej0000000000000000001' } }));
+    const { run, voiceId } = setup(() => ({ ...accepted(), authentication: { decision: 'REJECT', score: 20, resultId: 'Rej0000000000000000001', customerSpeakerId: CLAIMED } }));
     expect((await run()).decision).toBe('NOT_AUTHENTICATED');
     expect(voiceId.calls).toHaveLength(1);
   });
@@ -202,6 +230,22 @@ describe('evaluate caller: retries', () => {
     expect(await run()).toMatchObject({ decision: 'RETRY', voiceIdCalls: 2 });
   });
 
+  test('an unreadable answer after a pending one is ERROR, not the earlier RETRY (it may hold a fraud signal)', async () => {
+    const { run } = setup((call) => (call === 1 ? pending() : new VoiceIdUnexpectedResponseError('UNREADABLE_RESPONSE', 'garbled')));
+    expect(await run()).toMatchObject({ decision: 'ERROR', reason: 'UNREADABLE_RESPONSE', error: { errorCode: 'VOICE_ID_UNEXPECTED_RESPONSE' }, voiceIdCalls: 2 });
+  });
+
+  test('an answer with unknown values after a pending one is decided on, not answered with the earlier RETRY', async () => {
+    const unknownHighRisk = (): EvaluateSessionAnswer => ({
+      ...accepted(),
+      authentication: { ...accepted().authentication!, decision: 'UNKNOWN' },
+      fraud: { decision: 'HIGH_RISK', reasons: ['UNKNOWN'], resultId: 'High000000000000000002' },
+      unrecognized: ['AuthenticationResult.Decision', 'FraudDetectionResult.Reasons'],
+    });
+    const { run } = setup((call) => (call === 1 ? pending() : unknownHighRisk()));
+    expect(await run()).toMatchObject({ decision: 'HIGH_RISK', reason: 'FRAUD_HIGH_RISK', voiceIdCalls: 2 });
+  });
+
   test('an unexpected failure of the gateway is an ERROR INTERNAL_ERROR, never a throw', async () => {
     const { run } = setup(() => new TypeError('bug'));
     expect(await run()).toMatchObject({ decision: 'ERROR', error: { errorCode: 'INTERNAL_ERROR' } });
@@ -220,7 +264,7 @@ describe('evaluate caller: recording', () => {
       reason: 'AUTHENTICATION_ACCEPTED',
       policy: { version: 'v7', minAuthenticationScore: 90 },
       voiceIdCalls: 1,
-      recordKey: 'R#Acc0000000000000000001#Low0000000000000000001#AUTHENTICATED#v7',
+      recordKey: 'R#Acc0000000000000000001#Low0000000000000000001#AUTHENTICATED#AUTHENTICATION_ACCEPTED#v7',
       idempotent: true,
     });
     expect(record!.highRiskDay).toBeUndefined();
@@ -266,6 +310,29 @@ describe('evaluate caller: recording', () => {
     const result = await run({}, { ...input, policyOverrides: { minAuthenticationScore: 95 } });
     expect(result).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'SCORE_BELOW_MINIMUM', policy: { version: 'v7_flow-min95' } });
     expect([...store.items.values()][0]!.policy.minAuthenticationScore).toBe(95);
+  });
+
+  test('an ACCEPT of a speaker other than the claimed customer is not authenticated, and neither id reaches the result or record', async () => {
+    const { run, store } = setup(() => accepted(99, 'cust-9999'));
+    const result = await run();
+    expect(result).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'SPEAKER_NOT_CLAIMED_CUSTOMER' });
+    const stored = JSON.stringify([...store.items.values()]);
+    for (const text of [JSON.stringify(result), stored]) {
+      expect(text).not.toContain('cust-9999');
+      expect(text).not.toContain(CLAIMED);
+    }
+    expect([...store.items.values()][0]!.evaluation?.authentication?.claim).toBe('MISMATCH');
+  });
+
+  test('no claimed customer: an ACCEPT is not authenticated (CUSTOMER_ID_NOT_CLAIMED)', async () => {
+    const { run } = setup(() => accepted());
+    const { claimedCustomerId: _, ...unclaimed } = input;
+    expect(await run({}, unclaimed)).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'CUSTOMER_ID_NOT_CLAIMED' });
+  });
+
+  test('the decision is taken at the time of the answer: a result that ages past the maximum while polling does not authenticate', async () => {
+    const { run } = setup((call) => (call < 3 ? pending() : accepted()));
+    expect(await run({ deploymentPolicy: { ...settings.deploymentPolicy, maxResultAgeSeconds: 3 } })).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'RESULT_TOO_OLD' });
   });
 
   test('asks Voice ID about the chosen session', async () => {

@@ -6,7 +6,7 @@ import { DynamoDbDecisionStore } from '../../../lambda/contact-flow-decision/ada
 import { SdkVoiceIdGateway } from '../../../lambda/contact-flow-decision/adapters/voice-id-gateway';
 import type { DecisionLambdaConfig } from '../../../lambda/contact-flow-decision/config';
 import { CALLER_DECISIONS } from '../../../lambda/contact-flow-decision/domain/decision-policy';
-import { createHandler, createRuntime, type DecisionHandler, type RuntimeOrError } from '../../../lambda/contact-flow-decision/handler';
+import { createHandler, createRuntime, type DecisionHandler, INIT_FOLLOWED_DIRECTLY_MS, type InitTiming, initWaitMs, type RuntimeOrError } from '../../../lambda/contact-flow-decision/handler';
 import {
   CALLER_PHONE,
   captureOutput,
@@ -25,7 +25,15 @@ const config: DecisionLambdaConfig = {
   voiceIdDomainId: 'Dom0123456789abcdefGHI',
   decisionsTableName: 'decisions-test',
   retentionDays: 30,
-  policy: { minAuthenticationScore: 90, maxKnownFraudsterRiskScore: 50, maxVoiceSpoofingRiskScore: 50 },
+  policy: {
+    acceptanceThreshold: 90,
+    fraudRiskThreshold: 50,
+    minAuthenticationScore: 90,
+    maxKnownFraudsterRiskScore: 50,
+    maxVoiceSpoofingRiskScore: 50,
+    fraudScreening: 'REQUIRED',
+    maxResultAgeSeconds: 1800,
+  },
   policyVersion: 'v7',
   budgetMs: 6500,
   pollIntervalMs: 100,
@@ -49,7 +57,7 @@ function lambdaContext(remainingMs = 8000): Context {
 }
 
 /** A handler whose runtime uses the real adapters on SDK clients answered by fake HTTP handlers. */
-function handlerWith(voiceId: () => FakeHttpResponse | Promise<FakeHttpResponse>, dynamo: () => FakeHttpResponse = () => ({ status: 200, body: {} }), initStartedAt?: number) {
+function handlerWith(voiceId: () => FakeHttpResponse | Promise<FakeHttpResponse>, dynamo: () => FakeHttpResponse = () => ({ status: 200, body: {} }), init?: InitTiming) {
   const voiceIdHttp = fakeRequestHandler(voiceId);
   const dynamoHttp = fakeRequestHandler(dynamo);
   const { voiceIdClientWith } = jest.requireActual<typeof import('./support')>('./support');
@@ -70,7 +78,7 @@ function handlerWith(voiceId: () => FakeHttpResponse | Promise<FakeHttpResponse>
     runtime,
     logger: new Logger({ serviceName: 'contact-flow-decision-test' }),
     metrics: new Metrics({ namespace: 'VoiceIdConnectTest', serviceName: 'contact-flow-decision-test' }),
-    initStartedAt,
+    init,
   });
   return { handler, voiceIdRequests: voiceIdHttp.captured, dynamoRequests: dynamoHttp.captured };
 }
@@ -103,6 +111,7 @@ describe('handler: the Connect response contract', () => {
       authenticationScore: '96',
       fraudDecision: 'LOW_RISK',
       fraudReasons: '',
+      invalidParameter: '',
       knownFraudsterRiskScore: '10',
       voiceSpoofingRiskScore: '4',
       streamingStatus: 'ONGOING',
@@ -149,11 +158,12 @@ describe('handler: the Connect response contract', () => {
   });
 
   test('every official sample event is answered with a valid response', async () => {
-    const { handler } = handlerWith(() => ({ status: 200, body: evaluateSessionBody({ streamingStatus: 'ENDED', auth: { decision: 'SPEAKER_NOT_ENROLLED' } }) }));
+    // The samples pass no customerId: Voice ID was given no speaker either.
+    const { handler } = handlerWith(() => ({ status: 200, body: evaluateSessionBody({ streamingStatus: 'ENDED', auth: { decision: 'SPEAKER_ID_NOT_PROVIDED' }, fraud: { decision: 'LOW_RISK' } }) }));
     for (const name of ['connectContactFlowEventAll.powertools-python.json', 'connectContactFlowEventMin.powertools-python.json', 'event.aws-lambda-go.json', 'ContactFlowEvent.aws-sam-cli.json']) {
       const { result } = await captureOutput(() => handler(loadFixture(name), lambdaContext()));
       expectValidResponse(result);
-      expect(result.decision).toBe('NOT_ENROLLED');
+      expect(result).toMatchObject({ decision: 'NOT_ENROLLED', reason: 'SPEAKER_ID_NOT_PROVIDED' });
     }
   });
 
@@ -196,6 +206,75 @@ describe('handler: fails closed, never throws', () => {
     ['a circular object', (() => { const o: Record<string, unknown> = {}; o['self'] = o; o['Details'] = { ContactData: { ContactId: 'c1' }, Parameters: o }; return o; })()],
   ];
 
+  const ownContact = '5ca32fbd-8f92-46af-92a5-6b0f970f0efe';
+  const namingTheParameter: [string, Record<string, string>, string, string][] = [
+    ['a misspelt policy parameter (case)', { MinAuthenticationScore: '99' }, 'minAuthenticationScore', 'FLOW_PARAMETER_MISSPELT'],
+    ['a misspelt policy parameter (snake case)', { min_authentication_score: '99' }, 'minAuthenticationScore', 'FLOW_PARAMETER_MISSPELT'],
+    ['a misspelt customer id parameter', { customerId: '', CustomerID: 'cust-1' }, 'customerId', 'FLOW_PARAMETER_MISSPELT'],
+    ['a misspelt session parameter', { 'session-name-or-id': ownContact }, 'sessionNameOrId', 'FLOW_PARAMETER_MISSPELT'],
+    ["another contact's session", { sessionNameOrId: '00000000-0000-4000-8000-000000000999' }, 'sessionNameOrId', 'SESSION_NOT_OF_THIS_CONTACT'],
+    ['a customer id Voice ID could not hold', { customerId: 'cust 4711; drop' }, 'customerId', 'CUSTOMER_ID_INVALID'],
+  ];
+
+  test.each(namingTheParameter)('%s -> ERROR INVALID_EVENT naming the parameter, no Voice ID call, recorded', async (_, parameters, parameter, reason) => {
+    const { handler, voiceIdRequests, dynamoRequests } = handlerWith(() => ({ status: 200, body: evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'ACCEPT', score: 99 } }) }));
+    const { result, output } = await captureOutput(() => handler(liveEvent(parameters, ownContact), lambdaContext()));
+    expectValidResponse(result);
+    expect(result).toMatchObject({ decision: 'ERROR', errorCode: 'INVALID_EVENT', reason, invalidParameter: parameter, recordStatus: 'RECORDED' });
+    expect(voiceIdRequests).toHaveLength(0);
+    expect(dynamoRequests).toHaveLength(1);
+    // Parameter values can be caller data: never echoed.
+    for (const value of Object.values(parameters).filter((v) => v.length > 3 && v !== ownContact)) {
+      expect(output).not.toContain(value);
+      expect(JSON.stringify(result)).not.toContain(value);
+    }
+  });
+
+  test("the contact's own, initial and previous contact sessions are all allowed", async () => {
+    const { handler, voiceIdRequests } = handlerWith(() => ({ status: 200, body: evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'ACCEPT', score: 96 }, fraud: { decision: 'LOW_RISK' } }) }));
+    for (const session of [ownContact, '6ca32fbd-8f92-46af-92a5-6b0f970f0efe']) {
+      const { result } = await captureOutput(() => handler(liveEvent({ sessionNameOrId: session }, ownContact), lambdaContext()));
+      expect(result.decision).toBe('AUTHENTICATED');
+    }
+    expect(voiceIdRequests.map((r) => r.body['SessionNameOrId'])).toEqual([ownContact, '6ca32fbd-8f92-46af-92a5-6b0f970f0efe']);
+  });
+
+  test('an ACCEPT of another speaker than the claimed customer -> NOT_AUTHENTICATED, neither id logged, recorded or returned', async () => {
+    const other = 'cust-0815-other';
+    const { handler, dynamoRequests } = handlerWith(() => ({
+      status: 200,
+      body: evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'ACCEPT', score: 99, customerSpeakerId: other }, fraud: { decision: 'LOW_RISK' } }),
+    }));
+    const { result, output } = await captureOutput(() => handler(liveEvent(), lambdaContext()));
+    expect(result).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'SPEAKER_NOT_CLAIMED_CUSTOMER' });
+    for (const id of [other, CUSTOMER_ID]) {
+      expect(output).not.toContain(id);
+      expect(JSON.stringify(result)).not.toContain(id);
+      expect(JSON.stringify(dynamoRequests)).not.toContain(id);
+    }
+  });
+
+  test('no customerId parameter -> an ACCEPT is NOT_AUTHENTICATED (CUSTOMER_ID_NOT_CLAIMED)', async () => {
+    const { handler } = handlerWith(() => ({ status: 200, body: evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'ACCEPT', score: 99 }, fraud: { decision: 'LOW_RISK' } }) }));
+    const { result } = await captureOutput(() => handler(liveEvent({ customerId: '' }), lambdaContext()));
+    expect(result).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'CUSTOMER_ID_NOT_CLAIMED' });
+  });
+
+  test('an ACCEPT under a threshold a flow lowered, or from audio of an old contact, never authenticates', async () => {
+    const lowered = handlerWith(() => ({ status: 200, body: evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'ACCEPT', score: 70, acceptanceThreshold: 60 }, fraud: { decision: 'LOW_RISK' } }) }));
+    expect((await captureOutput(() => lowered.handler(liveEvent(), lambdaContext()))).result).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'ACCEPTANCE_THRESHOLD_BELOW_POLICY' });
+    const old = handlerWith(() => ({ status: 200, body: evaluateSessionBody({ streamingStatus: 'ENDED', auth: { decision: 'ACCEPT', score: 99, audioEndedAt: new Date(Date.now() - 3 * 3600_000) }, fraud: { decision: 'LOW_RISK' } }) }));
+    expect((await captureOutput(() => old.handler(liveEvent(), lambdaContext()))).result).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'RESULT_TOO_OLD' });
+  });
+
+  test('recording a rejected event gets the same budget as an evaluation: no time left -> not attempted', async () => {
+    const { handler, dynamoRequests } = handlerWith(() => ({ status: 200, body: {} }));
+    // 320 ms left in the Lambda: the budget (remaining minus the handler's 300 ms safety margin) leaves nothing to record with.
+    const { result } = await captureOutput(() => handler(liveEvent({ MinAuthenticationScore: '99' }), lambdaContext(320)));
+    expect(result).toMatchObject({ decision: 'ERROR', errorCode: 'INVALID_EVENT', recordStatus: 'FAILED' });
+    expect(dynamoRequests).toHaveLength(0);
+  });
+
   test.each(rejectedForAContact)('%s -> ERROR INVALID_EVENT, no Voice ID call, the ERROR recorded for the contact', async (_, event) => {
     const { handler, voiceIdRequests, dynamoRequests } = handlerWith(() => ({ status: 200, body: evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'ACCEPT', score: 99 } }) }));
     const { result } = await captureOutput(() => handler(event, lambdaContext()));
@@ -207,14 +286,53 @@ describe('handler: fails closed, never throws', () => {
     expect(JSON.stringify(dynamoRequests[0])).toContain('INVALID_EVENT');
   });
 
-  test('a cold start spends part of Connect\'s 8 s: the first invocation waits for speech only in what is left', async () => {
-    const pending = () => ({ status: 200, body: evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'NOT_ENOUGH_SPEECH' } }) });
-    // Init took 4.5 s of the budget: the first invocation polls for what is left, not for the whole budget.
-    const { handler } = handlerWith(pending, undefined, Date.now() - 4500);
-    const started = Date.now();
-    const { result: first } = await captureOutput(() => handler(liveEvent(), lambdaContext()));
-    expect(Date.now() - started).toBeLessThan(config.budgetMs - 4500 + 500);
-    expect(first.decision).toBe('RETRY');
+  describe('init time counts only when it delayed the call', () => {
+    const accepted = () => ({
+      status: 200,
+      body: evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'ACCEPT', score: 96 }, fraud: { decision: 'LOW_RISK' } }),
+    });
+
+    test('a cold start that just took 7 s leaves no time: ERROR DEADLINE_EXCEEDED without calling Voice ID', async () => {
+      const now = Date.now();
+      const { handler, voiceIdRequests } = handlerWith(accepted, undefined, { startedAt: now - 7000, endedAt: now, type: 'on-demand' });
+      const { result } = await captureOutput(() => handler(liveEvent(), lambdaContext()));
+      expect(result).toMatchObject({ decision: 'ERROR', errorCode: 'DEADLINE_EXCEEDED', reason: 'NO_TIME_FOR_VOICE_ID' });
+      expect(voiceIdRequests).toHaveLength(0);
+    });
+
+    test('an environment initialized well before its first call (Lambda ahead of demand) answers that call normally', async () => {
+      const now = Date.now();
+      const { handler } = handlerWith(accepted, undefined, { startedAt: now - 600_000 - 7000, endedAt: now - 600_000, type: 'on-demand' });
+      const { result } = await captureOutput(() => handler(liveEvent(), lambdaContext()));
+      expect(result).toMatchObject({ decision: 'AUTHENTICATED' });
+    });
+
+    test('provisioned concurrency: init never counts, even directly before the call', async () => {
+      const now = Date.now();
+      const { handler } = handlerWith(accepted, undefined, { startedAt: now - 7000, endedAt: now, type: 'provisioned-concurrency' });
+      const { result } = await captureOutput(() => handler(liveEvent(), lambdaContext()));
+      expect(result).toMatchObject({ decision: 'AUTHENTICATED' });
+    });
+
+    test('only the first invocation pays for init', async () => {
+      const now = Date.now();
+      const { handler } = handlerWith(accepted, undefined, { startedAt: now - 7000, endedAt: now, type: 'on-demand' });
+      await captureOutput(() => handler(liveEvent(), lambdaContext()));
+      const { result } = await captureOutput(() => handler(liveEvent(), lambdaContext()));
+      expect(result).toMatchObject({ decision: 'AUTHENTICATED' });
+    });
+
+    test.each([
+      ['no init timing (outside Lambda)', undefined, 1000, 0],
+      ['on-demand, invocation directly after init', { startedAt: 0, endedAt: 4000, type: 'on-demand' }, 4100, 4100],
+      ['on-demand, at the edge of "directly"', { startedAt: 0, endedAt: 4000, type: 'on-demand' }, 4000 + INIT_FOLLOWED_DIRECTLY_MS, 4000 + INIT_FOLLOWED_DIRECTLY_MS],
+      ['on-demand, invocation long after init', { startedAt: 0, endedAt: 4000, type: 'on-demand' }, 4001 + INIT_FOLLOWED_DIRECTLY_MS, 0],
+      ['type not reported, directly after init', { startedAt: 0, endedAt: 4000 }, 4050, 4050],
+      ['provisioned concurrency', { startedAt: 0, endedAt: 4000, type: 'provisioned-concurrency' }, 4010, 0],
+      ['SnapStart restore', { startedAt: 0, endedAt: 4000, type: 'snap-start' }, 4010, 0],
+    ] as const)('initWaitMs: %s', (_, init, invokedAt, expected) => {
+      expect(initWaitMs(init, invokedAt)).toBe(expected);
+    });
   });
 
   test('Voice ID throttling on every call -> ERROR VOICE_ID_THROTTLED, recorded', async () => {

@@ -31,11 +31,20 @@ afterEach(async () => {
 });
 
 /** Starts a session for a contact with the caller's audio, and lets `seconds` of it stream. */
-async function startCall(contactId: string, claimedCustomerId: string, voice: string, seconds: number) {
+async function startCall(contactId: string, claimedCustomerId: string, voice: string, seconds: number, session: { acceptanceThreshold?: number; riskThreshold?: number } = {}) {
   const audio = synthesizeVoice({ voice, seconds: 15, utterance: contactId });
-  await world.stack.control.startSession({ domainId: world.stack.domainId, sessionName: contactId, customerSpeakerId: claimedCustomerId, audio: { wavBase64: audio.toString('base64') } });
+  await world.stack.control.startSession({
+    domainId: world.stack.domainId,
+    sessionName: contactId,
+    customerSpeakerId: claimedCustomerId,
+    audio: { wavBase64: audio.toString('base64') },
+    ...(session.acceptanceThreshold !== undefined && { authentication: { acceptanceThreshold: session.acceptanceThreshold } }),
+    ...(session.riskThreshold !== undefined && { fraudDetection: { riskThreshold: session.riskThreshold } }),
+  });
   await world.stack.control.advanceClock(seconds);
 }
+
+const decisionOf = async (event: ReturnType<typeof contactFlowEvent>) => (await fn.invoke(event)).result as Record<string, string>;
 
 describe('decisions from Voice ID outcomes', () => {
   test.each([
@@ -78,6 +87,60 @@ describe('decisions from Voice ID outcomes', () => {
     expect(first).toEqual(expect.objectContaining({ decision: 'AUTHENTICATED', recordStatus: 'RECORDED' }));
     expect(again).toEqual(expect.objectContaining({ decision: 'AUTHENTICATED', recordStatus: 'DUPLICATE', decisionId: first.decisionId }));
     expect(await world.recordsOf(contactId)).toHaveLength(1);
+  });
+});
+
+describe('only the claimed caller, on a strict and fresh result', () => {
+  test('the caller switched accounts in the IVR: the session speaks for C1001, the flow claims C1002 → NOT_AUTHENTICATED', async () => {
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1001', 'voice-ana', 12);
+    const result = await decisionOf(contactFlowEvent({ contactId, customerId: 'C1002' }));
+    expect(result).toEqual(expect.objectContaining({ decision: 'NOT_AUTHENTICATED', reason: 'SPEAKER_NOT_CLAIMED_CUSTOMER', authenticationDecision: 'ACCEPT' }));
+    const [record] = await world.recordsOf(contactId);
+    expect(record).toEqual(expect.objectContaining({ claimedSpeaker: 'MISMATCH' }));
+    expect(JSON.stringify(record)).not.toMatch(/C100[12]/);
+  });
+
+  test('a flow that passes no customerId → an ACCEPT is NOT_AUTHENTICATED (CUSTOMER_ID_NOT_CLAIMED)', async () => {
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1001', 'voice-ana', 12);
+    expect(await decisionOf(contactFlowEvent({ contactId, customerId: '' }))).toEqual(expect.objectContaining({ decision: 'NOT_AUTHENTICATED', reason: 'CUSTOMER_ID_NOT_CLAIMED' }));
+  });
+
+  test('a session whose acceptance threshold a flow lowered to 40 → NOT_AUTHENTICATED, even for the genuine caller', async () => {
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1001', 'voice-ana', 12, { acceptanceThreshold: 40 });
+    expect(await decisionOf(contactFlowEvent({ contactId, customerId: 'C1001' }))).toEqual(
+      expect.objectContaining({ decision: 'NOT_AUTHENTICATED', reason: 'ACCEPTANCE_THRESHOLD_BELOW_POLICY', authenticationDecision: 'ACCEPT' }),
+    );
+  });
+
+  test('a session whose risk threshold a flow raised to 95 → NOT_AUTHENTICATED', async () => {
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1001', 'voice-ana', 12, { riskThreshold: 95 });
+    expect(await decisionOf(contactFlowEvent({ contactId, customerId: 'C1001' }))).toEqual(expect.objectContaining({ decision: 'NOT_AUTHENTICATED', reason: 'RISK_THRESHOLD_ABOVE_POLICY' }));
+  });
+
+  test('a cached result 31 minutes after the speech (a callback of an old contact) → NOT_AUTHENTICATED RESULT_TOO_OLD', async () => {
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1002', 'voice-ben', 15);
+    expect((await decisionOf(contactFlowEvent({ contactId, customerId: 'C1002' }))).decision).toBe('AUTHENTICATED');
+    await world.stack.control.advanceClock(31 * 60);
+    expect(await decisionOf(contactFlowEvent({ contactId, customerId: 'C1002' }))).toEqual(expect.objectContaining({ decision: 'NOT_AUTHENTICATED', reason: 'RESULT_TOO_OLD' }));
+  });
+
+  test("asking about another contact's session → ERROR INVALID_EVENT naming the parameter, Voice ID never asked", async () => {
+    const victim = nextContactId();
+    await startCall(victim, 'C1001', 'voice-ana', 12);
+    const result = await decisionOf(contactFlowEvent({ contactId: nextContactId(), customerId: 'C1001', parameters: { sessionNameOrId: victim } }));
+    expect(result).toEqual(expect.objectContaining({ decision: 'ERROR', errorCode: 'INVALID_EVENT', reason: 'SESSION_NOT_OF_THIS_CONTACT', invalidParameter: 'sessionNameOrId', voiceIdCalls: '0' }));
+  });
+
+  test('a misspelt policy parameter → ERROR INVALID_EVENT, never the looser deployment policy', async () => {
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1001', 'voice-ana', 12);
+    const result = await decisionOf(contactFlowEvent({ contactId, customerId: 'C1001', parameters: { MinAuthenticationScore: '99' } }));
+    expect(result).toEqual(expect.objectContaining({ decision: 'ERROR', errorCode: 'INVALID_EVENT', reason: 'FLOW_PARAMETER_MISSPELT', invalidParameter: 'minAuthenticationScore' }));
   });
 });
 

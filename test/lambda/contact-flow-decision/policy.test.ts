@@ -1,7 +1,15 @@
 import { InvalidEventError } from '../../../lambda/contact-flow-decision/domain/errors';
-import { effectivePolicy, parsePolicyOverrides, type PolicyThresholds } from '../../../lambda/contact-flow-decision/domain/policy';
+import { type DeploymentPolicy, effectivePolicy, parsePolicyOverrides } from '../../../lambda/contact-flow-decision/domain/policy';
 
-const deployment: PolicyThresholds = { minAuthenticationScore: 90, maxKnownFraudsterRiskScore: 50, maxVoiceSpoofingRiskScore: 60 };
+const deployment: DeploymentPolicy = {
+  acceptanceThreshold: 90,
+  fraudRiskThreshold: 50,
+  minAuthenticationScore: 90,
+  maxKnownFraudsterRiskScore: 50,
+  maxVoiceSpoofingRiskScore: 60,
+  fraudScreening: 'REQUIRED',
+  maxResultAgeSeconds: 1800,
+};
 
 describe('policy: flow parameters tighten, never loosen', () => {
   test('a higher minimum authentication score applies', () => {
@@ -22,8 +30,9 @@ describe('policy: flow parameters tighten, never loosen', () => {
     expect(policy).toMatchObject({ maxKnownFraudsterRiskScore: 50, maxVoiceSpoofingRiskScore: 60 });
   });
 
-  test('a threshold the deployment does not set can be added by the flow (adding a gate only tightens)', () => {
-    expect(effectivePolicy({}, 'v1', { minAuthenticationScore: 80, maxKnownFraudsterRiskScore: 70 })).toMatchObject({ minAuthenticationScore: 80, maxKnownFraudsterRiskScore: 70 });
+  test('a flow cannot touch the thresholds Voice ID must have used, the screening mode or the result age', () => {
+    const policy = effectivePolicy(deployment, 'v1', { minAuthenticationScore: 10, maxKnownFraudsterRiskScore: 99, maxVoiceSpoofingRiskScore: 99 });
+    expect(policy).toEqual({ ...deployment, version: 'v1' });
   });
 
   test('no override keeps the deployment policy and its version', () => {
@@ -38,7 +47,7 @@ describe('policy: flow parameters tighten, never loosen', () => {
   test('for every pair of values, the effective threshold is never looser than either side', () => {
     for (let d = 0; d <= 100; d += 5) {
       for (let o = 0; o <= 100; o += 5) {
-        const p = effectivePolicy({ minAuthenticationScore: d, maxKnownFraudsterRiskScore: d, maxVoiceSpoofingRiskScore: d }, 'v', {
+        const p = effectivePolicy({ ...deployment, minAuthenticationScore: d, maxKnownFraudsterRiskScore: d, maxVoiceSpoofingRiskScore: d }, 'v', {
           minAuthenticationScore: o,
           maxKnownFraudsterRiskScore: o,
           maxVoiceSpoofingRiskScore: o,
@@ -84,7 +93,7 @@ describe('policy: reading the flow parameters', () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(InvalidEventError);
-    expect(thrown).toMatchObject({ errorCode: 'INVALID_EVENT', detail });
+    expect(thrown).toMatchObject({ errorCode: 'INVALID_EVENT', detail, parameter: name });
     expect((thrown as Error).message).toContain(name);
   });
 });

@@ -36,6 +36,7 @@ export const CUSTOMER_ID = 'cust-4711-secret';
 export const CUSTOMER_SPEAKER_ID = 'cust-4711-secret';
 export const GENERATED_SPEAKER_ID = 'id#Gs0123456789abcdefGHIJ';
 
+/** The flow claims the caller is `CUSTOMER_ID` (as the shipped flow does with `$.CustomerId`) unless `parameters` says otherwise. */
 export function liveEvent(parameters: Record<string, string> = {}, contactId = '5ca32fbd-8f92-46af-92a5-6b0f970f0efe'): Record<string, unknown> {
   return {
     Name: 'ContactFlowEvent',
@@ -54,7 +55,7 @@ export function liveEvent(parameters: Record<string, string> = {}, contactId = '
         Queue: null,
         SystemEndpoint: { Address: '+442071234567', Type: 'TELEPHONE_NUMBER' },
       },
-      Parameters: parameters,
+      Parameters: { customerId: CUSTOMER_ID, ...parameters },
     },
   };
 }
@@ -124,7 +125,7 @@ export function documentClientWith(handler: ReturnType<typeof fakeRequestHandler
 /** An EvaluateSession response body as Voice ID sends it. */
 export function evaluateSessionBody(options: {
   streamingStatus?: string;
-  auth?: { decision: string; score?: number; resultId?: string };
+  auth?: { decision: string; score?: number; resultId?: string; customerSpeakerId?: string; acceptanceThreshold?: number; audioEndedAt?: Date };
   fraud?: { decision: string; reasons?: string[]; knownFraudster?: number; spoofing?: number; resultId?: string };
 }): Record<string, unknown> {
   return {
@@ -137,11 +138,12 @@ export function evaluateSessionBody(options: {
         AuthenticationResultId: options.auth.resultId ?? 'AuthRes0123456789abcde',
         Decision: options.auth.decision,
         ...(options.auth.score !== undefined && { Score: options.auth.score }),
-        CustomerSpeakerId: CUSTOMER_SPEAKER_ID,
+        CustomerSpeakerId: options.auth.customerSpeakerId ?? CUSTOMER_SPEAKER_ID,
         GeneratedSpeakerId: GENERATED_SPEAKER_ID,
-        Configuration: { AcceptanceThreshold: 90 },
-        AudioAggregationStartedAt: 1710408600,
-        AudioAggregationEndedAt: 1710408612,
+        Configuration: { AcceptanceThreshold: options.auth.acceptanceThreshold ?? 90 },
+        // Fresh unless told otherwise: the audio ended a moment ago (epoch seconds, as Voice ID sends timestamps).
+        AudioAggregationStartedAt: Math.floor((options.auth.audioEndedAt?.getTime() ?? Date.now()) / 1000) - 12,
+        AudioAggregationEndedAt: Math.floor((options.auth.audioEndedAt?.getTime() ?? Date.now()) / 1000) - 1,
       },
     }),
     ...(options.fraud && {
@@ -149,6 +151,8 @@ export function evaluateSessionBody(options: {
         FraudDetectionResultId: options.fraud.resultId ?? 'FraudRes0123456789abcd',
         Decision: options.fraud.decision,
         Reasons: options.fraud.reasons ?? [],
+        AudioAggregationStartedAt: Math.floor(Date.now() / 1000) - 12,
+        AudioAggregationEndedAt: Math.floor(Date.now() / 1000) - 1,
         Configuration: { RiskThreshold: 50, WatchlistId: 'Wl0123456789abcdefGHIJ' },
         RiskDetails: {
           KnownFraudsterRisk: { RiskScore: options.fraud.knownFraudster ?? 10, GeneratedFraudsterId: 'id#Fr0123456789abcdefGHIJ' },

@@ -1,4 +1,5 @@
 import { SdkVoiceIdGateway, toVoiceIdError } from '../../../lambda/contact-flow-decision/adapters/voice-id-gateway';
+import { bindToClaim } from '../../../lambda/contact-flow-decision/domain/voice-id-outcome';
 import { VoiceIdError } from '../../../lambda/contact-flow-decision/domain/errors';
 import { CUSTOMER_SPEAKER_ID, evaluateSessionBody, fakeRequestHandler, type FakeHttpResponse, voiceIdClientWith } from './support';
 
@@ -27,7 +28,7 @@ describe('Voice ID gateway on the real SDK client (fake HTTP, no server)', () =>
     expect(captured).toEqual([{ target: 'VoiceID.EvaluateSession', body: { DomainId: DOMAIN_ID, SessionNameOrId: '5ca32fbd-8f92-46af-92a5-6b0f970f0efe' } }]);
   });
 
-  test('maps the response to domain types and drops the CustomerSpeakerId', async () => {
+  test('maps the response to domain types, keeping the CustomerSpeakerId apart for the claim check only', async () => {
     const { gateway } = gatewayAnswering(() => ({
       status: 200,
       body: evaluateSessionBody({ streamingStatus: 'ENDED', auth: { decision: 'ACCEPT', score: 97 }, fraud: { decision: 'HIGH_RISK', reasons: ['VOICE_SPOOFING'], knownFraudster: 12, spoofing: 88 } }),
@@ -36,7 +37,15 @@ describe('Voice ID gateway on the real SDK client (fake HTTP, no server)', () =>
     expect(evaluation).toEqual({
       sessionId: 'id#Ses0123456789abcdefGHI',
       streamingStatus: 'ENDED',
-      authentication: { decision: 'ACCEPT', score: 97, resultId: 'AuthRes0123456789abcde', generatedSpeakerId: 'id#Gs0123456789abcdefGHIJ', acceptanceThreshold: 90 },
+      authentication: {
+        decision: 'ACCEPT',
+        score: 97,
+        resultId: 'AuthRes0123456789abcde',
+        generatedSpeakerId: 'id#Gs0123456789abcdefGHIJ',
+        customerSpeakerId: CUSTOMER_SPEAKER_ID,
+        acceptanceThreshold: 90,
+        audioAggregationEndedAt: expect.any(Number),
+      },
       fraud: {
         decision: 'HIGH_RISK',
         reasons: ['VOICE_SPOOFING'],
@@ -46,24 +55,43 @@ describe('Voice ID gateway on the real SDK client (fake HTTP, no server)', () =>
         riskThreshold: 50,
         watchlistId: 'Wl0123456789abcdefGHIJ',
         generatedFraudsterId: 'id#Fr0123456789abcdefGHIJ',
+        audioAggregationEndedAt: expect.any(Number),
       },
+      unrecognized: [],
     });
-    expect(JSON.stringify(evaluation)).not.toContain(CUSTOMER_SPEAKER_ID);
+    // Timestamps arrive as epoch seconds and become epoch milliseconds.
+    expect(evaluation.authentication!.audioAggregationEndedAt! % 1000).toBe(0);
+    expect(Math.abs(evaluation.authentication!.audioAggregationEndedAt! - Date.now())).toBeLessThan(60_000);
+    // Bound to the claim, the id is gone: only whether it matched is left.
+    const bound = bindToClaim(evaluation, CUSTOMER_SPEAKER_ID);
+    expect(bound.authentication?.claim).toBe('MATCH');
+    expect(JSON.stringify(bound)).not.toContain(CUSTOMER_SPEAKER_ID);
+    expect(bindToClaim(evaluation, 'someone-else').authentication?.claim).toBe('MISMATCH');
+    expect(bindToClaim(evaluation, undefined).authentication?.claim).toBe('NO_CLAIM');
   });
 
   test('absent results and a missing streaming status are kept absent / UNKNOWN', async () => {
     const { gateway } = gatewayAnswering(() => ({ status: 200, body: evaluateSessionBody({}) }));
-    expect(await gateway.evaluateSession('s1', { timeoutMs: 1000 })).toEqual({ sessionId: 'id#Ses0123456789abcdefGHI', streamingStatus: 'UNKNOWN' });
+    expect(await gateway.evaluateSession('s1', { timeoutMs: 1000 })).toEqual({ sessionId: 'id#Ses0123456789abcdefGHI', streamingStatus: 'UNKNOWN', unrecognized: [] });
   });
 
-  test.each([
-    ['an unknown authentication decision', evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'MAYBE' } }), 'UNEXPECTED_AUTHENTICATION_DECISION'],
-    ['an unknown fraud reason', evaluateSessionBody({ streamingStatus: 'ONGOING', fraud: { decision: 'LOW_RISK', reasons: ['NEW_REASON'] } }), 'UNEXPECTED_FRAUD_REASON'],
-    ['an unknown streaming status', evaluateSessionBody({ streamingStatus: 'PAUSED' }), 'UNEXPECTED_STREAMING_STATUS'],
-    ['an out-of-range score', evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'ACCEPT', score: 101 } }), 'UNEXPECTED_AUTHENTICATION_SCORE'],
-  ])('fails closed on %s', async (_, body, detail) => {
-    const error = await failure(() => ({ status: 200, body }));
-    expect(error).toMatchObject({ errorCode: 'VOICE_ID_UNEXPECTED_RESPONSE', detail, retryable: false });
+  test('values this SDK does not know become UNKNOWN and are listed, so a fraud signal beside them still counts', async () => {
+    const { gateway } = gatewayAnswering(() => ({
+      status: 200,
+      body: evaluateSessionBody({ streamingStatus: 'PAUSED', auth: { decision: 'MAYBE', score: 101 }, fraud: { decision: 'HIGH_RISK', reasons: ['NEW_REASON', 'KNOWN_FRAUDSTER'] } }),
+    }));
+    const evaluation = await gateway.evaluateSession('s1', { timeoutMs: 1000 });
+    expect(evaluation).toMatchObject({
+      streamingStatus: 'UNKNOWN',
+      authentication: { decision: 'UNKNOWN', score: 101 },
+      fraud: { decision: 'HIGH_RISK', reasons: ['UNKNOWN', 'KNOWN_FRAUDSTER'] },
+      unrecognized: ['StreamingStatus', 'AuthenticationResult.Decision', 'FraudDetectionResult.Reasons'],
+    });
+  });
+
+  test('a 2xx body the SDK cannot read fails closed (UNREADABLE_RESPONSE, not retried)', async () => {
+    const error = await failure(() => ({ status: 200, body: { StreamingStatus: 'ONGOING', AuthenticationResult: { Decision: 'ACCEPT', AudioAggregationEndedAt: 'yesterday' } } }));
+    expect(error).toMatchObject({ errorCode: 'VOICE_ID_UNEXPECTED_RESPONSE', retryable: false });
   });
 
   test.each([

@@ -327,9 +327,9 @@ describe('settings in the rendered flow', () => {
     expect(setVoiceId(render({ watchlistId: 'abcdefghijklmnopqrstuv' }))).toEqual(expect.objectContaining({ WatchlistId: 'abcdefghijklmnopqrstuv' }));
   });
 
-  test('minAuthenticationScore reaches the Lambda as a flow parameter only when set', () => {
-    expect(ofType(render(), 'InvokeLambdaFunction')[0].Parameters.LambdaInvocationAttributes).toBeUndefined();
-    expect(ofType(render({ minAuthenticationScore: 95 }), 'InvokeLambdaFunction')[0].Parameters.LambdaInvocationAttributes).toEqual({ minAuthenticationScore: '95' });
+  test('the claimed customer always reaches the Lambda as customerId; minAuthenticationScore only when set', () => {
+    expect(ofType(render(), 'InvokeLambdaFunction')[0].Parameters.LambdaInvocationAttributes).toEqual({ customerId: '$.CustomerId' });
+    expect(ofType(render({ minAuthenticationScore: 95 }), 'InvokeLambdaFunction')[0].Parameters.LambdaInvocationAttributes).toEqual({ customerId: '$.CustomerId', minAuthenticationScore: '95' });
   });
 
   test('by default HIGH_RISK callers hear a prompt and are disconnected, with no queue transfer in the flow for them', () => {
