@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_ACCEPTANCE_THRESHOLD, DEFAULT_FRAUD_RISK_THRESHOLD } from '../../lambda/contact-flow-decision/domain/policy';
 import { MAX_FLOW_RETRIES, renderVoiceIdAuthenticationFlow, VoiceIdAuthenticationFlowSettings } from './connect-flow';
 import { BUNDLING } from './contact-flow-decision-function';
+import { deploymentLogGroupName } from './telemetry-names';
 import { IVoiceIdDomain } from './voice-id-domain';
 
 /** `arn:<partition>:connect:<region>:<account>:instance/<uuid>`. */
@@ -84,10 +85,17 @@ export interface ConnectVoiceIdIntegrationProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Key encrypting those log groups.
+   * Key encrypting those log groups. Its key policy must let CloudWatch Logs use it for them
+   * (`kms:EncryptionContext:aws:logs:arn`).
    * @default - CloudWatch Logs' own encryption
    */
   readonly logEncryptionKey?: kms.IKey;
+  /**
+   * Prefix of the log groups' names, e.g. so that a key policy can be scoped to them; each name continues
+   * with the function's purpose and the stack's id (`<prefix>connect-association-handler/<uuid>`).
+   * @default - names CloudFormation generates
+   */
+  readonly logGroupNamePrefix?: string;
 }
 
 /**
@@ -141,7 +149,12 @@ export class ConnectVoiceIdIntegration extends Construct {
 
     // 2. The Voice ID domain association (custom resource).
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    const handlerLogGroup = new logs.LogGroup(this, 'AssociationHandlerLogGroup', { retention: logRetention, encryptionKey: props.logEncryptionKey });
+    const logGroupName = (purpose: string) => (props.logGroupNamePrefix === undefined ? undefined : deploymentLogGroupName(this, props.logGroupNamePrefix, purpose));
+    const handlerLogGroup = new logs.LogGroup(this, 'AssociationHandlerLogGroup', {
+      logGroupName: logGroupName('connect-association-handler'),
+      retention: logRetention,
+      encryptionKey: props.logEncryptionKey,
+    });
     const handlerRole = this.functionRole('AssociationHandlerRole', handlerLogGroup, 'Role of the Voice ID association custom resource handler');
     const handler = new NodejsFunction(this, 'AssociationHandler', {
       description: 'Associates a Voice ID domain with an Amazon Connect instance (custom resource)',
@@ -162,7 +175,11 @@ export class ConnectVoiceIdIntegration extends Construct {
     // voiceid:DescribeDomain on this domain, with kms:Decrypt through Voice ID only.
     props.domain.grantDescribe(handlerRole);
 
-    const providerLogGroup = new logs.LogGroup(this, 'AssociationProviderLogGroup', { retention: logRetention, encryptionKey: props.logEncryptionKey });
+    const providerLogGroup = new logs.LogGroup(this, 'AssociationProviderLogGroup', {
+      logGroupName: logGroupName('connect-association-provider'),
+      retention: logRetention,
+      encryptionKey: props.logEncryptionKey,
+    });
     const provider = new cr.Provider(this, 'AssociationProvider', {
       onEventHandler: handler,
       logGroup: providerLogGroup,
@@ -203,25 +220,30 @@ export class ConnectVoiceIdIntegration extends Construct {
     const policy = new iam.ManagedPolicy(this, `${id}LogsPolicy`, {
       description: 'Writes the function\'s logs to its own log group',
       statements: [
-        new iam.PolicyStatement({ sid: 'WriteOwnLogGroup', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}:*`] }),
+        // The log group's Arn attribute already ends in `:*`, which covers the streams Lambda creates in it.
+        new iam.PolicyStatement({ sid: 'WriteOwnLogGroup', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
       ],
     });
     // Attached from the role's side, so that the function (which depends on its role) waits for the policy.
     role.addManagedPolicy(policy);
-    Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnElement)}.Arn>:*]`,
-      reason: 'Lambda names a log stream per execution environment at run time; the wildcard covers the streams of this one log group.',
-    });
     return role;
   }
 
   /**
    * What CreateIntegrationAssociation / DeleteIntegrationAssociation with `VOICE_ID` need (the custom policy
    * AWS documents next to AmazonConnectVoiceIDFullAccess): the association APIs on this instance, Connect's
-   * service-linked role policy, and Connect's managed EventBridge rule.
+   * service-linked role policy, and Connect's managed EventBridge rule; plus the dependent actions the IAM
+   * action reference lists, which Connect checks on the caller: `connect:DescribeInstance` and
+   * `ds:DescribeDirectories` for the create, `events:ListTargetsByRule` for the delete.
+   *
+   * The IAM and EventBridge statements are not tied to Connect calling on the handler's behalf: `aws:CalledVia`
+   * is set only by the few services IAM documents for it (Amazon Connect is not one of them), and whether
+   * Connect's checks of these dependent actions carry `aws:ViaAWSService` is not documented, so a condition
+   * on it could refuse the association with no way to test it here.
    */
   private grantManageVoiceIdAssociation(role: iam.Role, instanceArn: string): void {
     const stack = Stack.of(this);
+    const rules = `arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/*`;
     const policy = new iam.ManagedPolicy(this, 'AssociationPolicy', {
       description: 'Lets the custom resource associate a Voice ID domain with one Amazon Connect instance',
       statements: [
@@ -230,6 +252,8 @@ export class ConnectVoiceIdIntegration extends Construct {
           actions: ['connect:CreateIntegrationAssociation', 'connect:DeleteIntegrationAssociation', 'connect:ListIntegrationAssociations'],
           resources: [instanceArn, `${instanceArn}/integration-association/*`],
         }),
+        new iam.PolicyStatement({ sid: 'DescribeThisInstance', actions: ['connect:DescribeInstance'], resources: [instanceArn] }),
+        new iam.PolicyStatement({ sid: 'DescribeInstanceDirectory', actions: ['ds:DescribeDirectories'], resources: ['*'] }),
         new iam.PolicyStatement({
           sid: 'AddVoiceIdPermissionsToConnectServiceLinkedRole',
           actions: ['iam:PutRolePolicy'],
@@ -238,9 +262,12 @@ export class ConnectVoiceIdIntegration extends Construct {
         new iam.PolicyStatement({
           sid: 'ManageConnectManagedVoiceIdRule',
           actions: ['events:PutRule', 'events:PutTargets', 'events:DeleteRule', 'events:RemoveTargets'],
-          resources: [`arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/*`],
+          resources: [rules],
           conditions: { StringEquals: { 'events:ManagedBy': 'connect.amazonaws.com' } },
         }),
+        // Read-only, and apart from the statement above: a condition key missing from this action's request
+        // context (events:ManagedBy is documented for the rule-changing actions) would make it deny.
+        new iam.PolicyStatement({ sid: 'ListTargetsOfConnectManagedVoiceIdRule', actions: ['events:ListTargetsByRule'], resources: [rules] }),
       ],
     });
     role.addManagedPolicy(policy);
@@ -255,7 +282,12 @@ export class ConnectVoiceIdIntegration extends Construct {
       },
       {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:events:${regionForNag(stack)}:${accountForNag(stack)}:rule/*]`,
-        reason: 'Connect names its managed Voice ID rule itself; the events:ManagedBy = connect.amazonaws.com condition limits the actions to rules Connect manages.',
+        reason:
+          'Connect names its managed Voice ID rule itself; events:ManagedBy = connect.amazonaws.com limits the changing actions to rules Connect manages, and ListTargetsByRule only reads.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ds:DescribeDirectories, which Connect checks before CreateIntegrationAssociation, supports no resource-level permissions; it only reads directory metadata.',
       },
     );
   }

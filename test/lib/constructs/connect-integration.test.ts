@@ -99,6 +99,16 @@ describe('ConnectVoiceIdIntegration', () => {
     shared.template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: KEY_ARN });
   });
 
+  test('names its log groups under logGroupNamePrefix, unique per stack', () => {
+    const { stack } = fixture({ logGroupNamePrefix: '/app/dev/' });
+    const names = Object.values(Template.fromStack(stack).findResources('AWS::Logs::LogGroup')).map((g) => (g as { Properties: { LogGroupName: unknown } }).Properties.LogGroupName);
+    const stackUuid = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+    expect(names).toEqual([
+      { 'Fn::Join': ['', ['/app/dev/connect-association-handler/', stackUuid]] },
+      { 'Fn::Join': ['', ['/app/dev/connect-association-provider/', stackUuid]] },
+    ]);
+  });
+
   test('the association handler has least privilege: the instance, Connect\'s service-linked role and managed rule, the domain', () => {
     const statements = handlerStatements(shared.template);
     expect(statements).toContainEqual({
@@ -106,6 +116,15 @@ describe('ConnectVoiceIdIntegration', () => {
       Effect: 'Allow',
       Action: ['connect:CreateIntegrationAssociation', 'connect:DeleteIntegrationAssociation', 'connect:ListIntegrationAssociations'],
       Resource: [INSTANCE_ARN, `${INSTANCE_ARN}/integration-association/*`],
+    });
+    // The dependent actions the IAM action reference lists for CreateIntegrationAssociation and DeleteIntegrationAssociation.
+    expect(statements).toContainEqual({ Sid: 'DescribeThisInstance', Effect: 'Allow', Action: 'connect:DescribeInstance', Resource: INSTANCE_ARN });
+    expect(statements).toContainEqual({ Sid: 'DescribeInstanceDirectory', Effect: 'Allow', Action: 'ds:DescribeDirectories', Resource: '*' });
+    expect(statements).toContainEqual({
+      Sid: 'ListTargetsOfConnectManagedVoiceIdRule',
+      Effect: 'Allow',
+      Action: 'events:ListTargetsByRule',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:events:${REGION}:${ACCOUNT}:rule/*`]] },
     });
     expect(statements).toContainEqual({
       Sid: 'AddVoiceIdPermissionsToConnectServiceLinkedRole',
@@ -128,16 +147,23 @@ describe('ConnectVoiceIdIntegration', () => {
       Resource: KEY_ARN,
       Condition: { StringEquals: { 'kms:ViaService': `voiceid.${REGION}.amazonaws.com` } },
     });
-    expect(statements).toContainEqual(expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }));
-    expect(statements).toHaveLength(6);
+    // Its own log group and its streams: the Arn attribute already ends in `:*` (no `:*:*`).
+    expect(statements).toContainEqual({
+      Sid: 'WriteOwnLogGroup',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ConnectAssociationHandlerLogGroup/), 'Arn'] },
+    });
+    expect(statements).toHaveLength(9);
   });
 
-  test('no policy anywhere grants on Resource "*", and no role uses an AWS managed policy', () => {
-    const docs = [
+  test('no policy grants on Resource "*" but ds:DescribeDirectories (no resource-level permissions), and no role uses an AWS managed policy', () => {
+    const statements = [
       ...Object.values(shared.template.findResources('AWS::IAM::Policy')),
       ...Object.values(shared.template.findResources('AWS::IAM::ManagedPolicy')),
-    ].map((p) => (p as { Properties: { PolicyDocument: unknown } }).Properties.PolicyDocument);
-    expect(JSON.stringify(docs)).not.toMatch(/"Resource":"\*"|"\*"\]/);
+    ].flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } } }).Properties.PolicyDocument.Statement);
+    const onEverything = statements.filter((s) => [s.Resource].flat().includes('*'));
+    expect(onEverything.map((s) => s.Action)).toEqual(['ds:DescribeDirectories']);
     const connectRoles = Object.entries(shared.template.findResources('AWS::IAM::Role')).filter(([id]) => id.startsWith('Connect'));
     expect(connectRoles).toHaveLength(2);
     for (const [, role] of connectRoles) {
