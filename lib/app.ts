@@ -1,6 +1,7 @@
 import { App, Duration, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { AppConfig, cdkRemovalPolicy } from './config';
+import { telemetryNamesFor } from './constructs/telemetry-names';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
@@ -17,20 +18,25 @@ export function buildApp(app: App, config: AppConfig): VoiceIdConnectStacks {
   const env = config.account || config.region ? { account: config.account, region: config.region } : undefined;
   const prefix = `VoiceIdConnect-${config.stage}`;
 
+  const telemetryNames = telemetryNamesFor('voice-id-connect', config.stage);
+
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
     env,
-    description: `voice-id-connect (${config.stage}): KMS key, Voice ID domain, batch buckets, data-access role, tables`,
+    description: `voice-id-connect (${config.stage}): KMS keys, Voice ID domain, batch buckets, data-access role, tables`,
     terminationProtection: config.removalPolicy === 'retain',
     domainName: config.domainName,
     domainDescription: config.domainDescription,
     removalPolicy: cdkRemovalPolicy(config.removalPolicy),
+    telemetryNames,
   });
 
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     env,
-    description: `voice-id-connect (${config.stage}): contact-flow Lambda, alarms, Amazon Connect wiring`,
+    description: `voice-id-connect (${config.stage}): contact-flow Lambda, alarms, key-change notifications, Amazon Connect wiring`,
     domain: stateful.domain,
-    encryptionKey: stateful.key,
+    dataKey: stateful.key,
+    telemetryKey: stateful.telemetryKey,
+    telemetryNames,
     decisionsTable: stateful.decisionsTable,
     batchJobsTable: stateful.batchJobsTable,
     batchInputBucket: stateful.batchInputBucket,

@@ -6,7 +6,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BatchDataAccessRole } from './constructs/batch-data-access-role';
 import { DataTables } from './constructs/data-tables';
-import { secureBucketProps } from './constructs/secure-bucket-defaults';
+import { denyWritesAroundTheKey, secureBucketProps } from './constructs/secure-bucket-defaults';
+import { ServiceOnlyKey } from './constructs/service-only-key';
+import { TelemetryKey } from './constructs/telemetry-key';
+import { TelemetryNames } from './constructs/telemetry-names';
 import { IVoiceIdDomain, VoiceIdDomain } from './constructs/voice-id-domain';
 
 /** Properties of the {@link StatefulStack}. */
@@ -33,15 +36,26 @@ export interface StatefulStackProps extends StackProps {
    * @default 365
    */
   readonly accessLogRetentionDays?: number;
+  /**
+   * Name prefixes of the log groups, alarms and topics the telemetry key may encrypt; the stacks that create
+   * them must use the same.
+   */
+  readonly telemetryNames: TelemetryNames;
 }
 
 /**
- * Everything that holds data: the key, the Voice ID domain, the batch buckets, the data-access role
+ * Everything that holds data: the keys, the Voice ID domain, the batch buckets, the data-access role
  * Voice ID assumes and the tables. Kept apart from the stateless stack so that code can be redeployed
  * or replaced without touching voiceprints and audit records.
  */
 export class StatefulStack extends Stack {
+  /** Encrypts voice data, batch files and records, and nothing else. */
   readonly key: kms.IKey;
+  /**
+   * Encrypts operational telemetry: the app's log groups and alarm topics. Here rather than with them, so that
+   * it outlives a redeployed stateless stack as the retained log groups it encrypts do.
+   */
+  readonly telemetryKey: kms.IKey;
   readonly domain: IVoiceIdDomain;
   readonly batchInputBucket: s3.IBucket;
   readonly batchOutputBucket: s3.IBucket;
@@ -54,39 +68,24 @@ export class StatefulStack extends Stack {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const noncurrentVersionRetentionDays = props.noncurrentVersionRetentionDays ?? 30;
 
-    const key = new kms.Key(this, 'DataKey', {
+    // The logical id is a contract: the domain cannot move to another key in place.
+    const key = new ServiceOnlyKey(this, 'DataKey', {
       description: 'Encrypts Voice ID voiceprints and audio, batch files and decision records of voice-id-connect',
       alias: `alias/voice-id-connect/${this.stackName}`,
-      enableKeyRotation: true,
-      keySpec: kms.KeySpec.SYMMETRIC_DEFAULT,
-      keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT,
       pendingWindow: Duration.days(30),
       removalPolicy,
     });
     this.key = key;
-    // The stateless stack's log groups and alarm topic are encrypted with this key too; the services that
-    // write to them may use it only for this account's resources.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogsOfThisAccount',
-        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*` } },
-      }),
-    );
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublishEncrypted',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': this.account },
-          ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` },
-        },
-      }),
-    );
+    // Voice ID's statements come with the domain; S3 (batch files) and DynamoDB (records) use the key for
+    // their callers, and DynamoDB keeps a grant per table.
+    key.allowUseThrough('AllowUseThroughS3AndDynamoDb', ['s3', 'dynamodb']);
+    key.allowGrantsThrough('AllowDynamoDbTableGrants', ['dynamodb']);
+
+    this.telemetryKey = new TelemetryKey(this, 'TelemetryKey', {
+      names: props.telemetryNames,
+      alias: `alias/voice-id-connect/${this.stackName}/telemetry`,
+      removalPolicy,
+    });
 
     this.domain = new VoiceIdDomain(this, 'Domain', {
       domainName: props.domainName,
@@ -119,6 +118,7 @@ export class StatefulStack extends Stack {
 
     const noReplication =
       'Replicating would copy callers\' voice audio and enrollment results to a second region, widening where biometric data lives; versioning protects objects in place.';
+    for (const bucket of [this.batchInputBucket, this.batchOutputBucket]) denyWritesAroundTheKey(bucket);
     for (const bucket of [accessLogs, this.batchInputBucket, this.batchOutputBucket]) {
       Validations.of(bucket).acknowledge(
         { id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: noReplication },

@@ -6,8 +6,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { AlarmTopic } from './constructs/alarm-topic';
 import { ContactFlowDecisionFunction, DecisionPolicy, ResolvedDecisionPolicy } from './constructs/contact-flow-decision-function';
 import { ConnectVoiceIdIntegration } from './constructs/connect-integration';
+import { KeyChangeNotifications } from './constructs/key-change-notifications';
+import { TelemetryNames } from './constructs/telemetry-names';
 import { IVoiceIdDomain } from './constructs/voice-id-domain';
 import { ContactFlowConfig } from './config';
 
@@ -25,8 +28,15 @@ export interface StatelessStackProps extends StackProps {
   readonly batchOutputBucket: s3.IBucket;
   /** Role Voice ID assumes to read batch input and write job output. */
   readonly dataAccessRole: iam.IRole;
-  /** Customer-managed key of the app's data, also used for the alarm topic. */
-  readonly encryptionKey: kms.IKey;
+  /** Customer-managed key of the app's data; its deletion, disabling and policy changes notify the alarm topic. */
+  readonly dataKey: kms.IKey;
+  /**
+   * Customer-managed key of the log groups and the alarm topic. Its policy must let CloudWatch Logs,
+   * CloudWatch and EventBridge use it for the resources named by `telemetryNames` (see TelemetryKey).
+   */
+  readonly telemetryKey: kms.IKey;
+  /** Name prefixes of the log groups, alarms and topics; the ones the telemetry key's policy names. */
+  readonly telemetryNames: TelemetryNames;
   /** Days a decision record is kept (the Lambda stamps the TTL). */
   readonly decisionRetentionDays: number;
   /**
@@ -71,13 +81,18 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
 
-    const alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+    const { logGroupNamePrefix, resourceNamePrefix } = props.telemetryNames;
+    const alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
+      topicName: `${resourceNamePrefix}alarms`,
       displayName: 'voice-id-connect alarms',
-      masterKey: props.encryptionKey,
-      enforceSSL: true,
+      masterKey: props.telemetryKey,
+      alarmNamePrefix: resourceNamePrefix,
     });
     if (props.alarmEmail) alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     this.alarmTopic = alarmTopic;
+
+    // Scheduling the keys' deletion, disabling them or replacing their policies is never routine.
+    new KeyChangeNotifications(this, 'KeyChanges', { keys: [props.dataKey, props.telemetryKey], topic: alarmTopic });
 
     this.decisionFunction = new ContactFlowDecisionFunction(this, 'ContactFlowDecision', {
       domain: props.domain,
@@ -85,8 +100,10 @@ export class StatelessStack extends Stack {
       decisionRetentionDays: props.decisionRetentionDays,
       policy: props.decisionPolicy,
       decisionBudget: props.decisionBudget,
-      logEncryptionKey: props.encryptionKey,
+      logEncryptionKey: props.telemetryKey,
+      logGroupNamePrefix,
       alarmTopic,
+      alarmNamePrefix: resourceNamePrefix,
     });
 
     if (props.connectInstanceArn) {
@@ -94,7 +111,8 @@ export class StatelessStack extends Stack {
         instanceArn: props.connectInstanceArn,
         decisionFunction: this.decisionFunction.function,
         domain: props.domain,
-        logEncryptionKey: props.encryptionKey,
+        logEncryptionKey: props.telemetryKey,
+        logGroupNamePrefix,
         ...props.flow,
         ...flowThresholdsFor(this.decisionFunction.policy, props.flow),
       });

@@ -2,6 +2,7 @@ import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { viaServiceEndpoint } from './service-only-key';
 import { IVoiceIdDomain } from './voice-id-domain';
 
 /** Properties of a {@link BatchDataAccessRole}. */
@@ -42,11 +43,17 @@ export class BatchDataAccessRole extends Construct {
       new iam.PolicyStatement({ sid: 'ReadBatchInput', actions: ['s3:GetObject'], resources: [props.inputBucket.arnForObjects('*')] }),
       new iam.PolicyStatement({ sid: 'WriteJobOutput', actions: ['s3:PutObject'], resources: [props.outputBucket.arnForObjects('*')] }),
     ];
+    // The key is used only as S3 decrypts and encrypts those objects, never directly.
+    const throughS3 = { StringEquals: { 'kms:ViaService': viaServiceEndpoint(this, 's3') } };
     const inputKey = props.inputBucket.encryptionKey;
     const outputKey = props.outputBucket.encryptionKey;
-    if (inputKey) statements.push(new iam.PolicyStatement({ sid: 'DecryptBatchInput', actions: ['kms:Decrypt'], resources: [inputKey.keyArn] }));
+    if (inputKey) {
+      statements.push(new iam.PolicyStatement({ sid: 'DecryptBatchInput', actions: ['kms:Decrypt'], resources: [inputKey.keyArn], conditions: throughS3 }));
+    }
     if (outputKey) {
-      statements.push(new iam.PolicyStatement({ sid: 'EncryptJobOutput', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [outputKey.keyArn] }));
+      statements.push(
+        new iam.PolicyStatement({ sid: 'EncryptJobOutput', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [outputKey.keyArn], conditions: throughS3 }),
+      );
     }
     const policy = new iam.ManagedPolicy(this, 'Policy', {
       description: 'Object-level access of Voice ID batch jobs to their input and output buckets',

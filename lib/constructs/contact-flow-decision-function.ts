@@ -32,6 +32,7 @@ import {
   MIN_RESULT_AGE_SECONDS,
   MIN_SCORE,
 } from '../../lambda/contact-flow-decision/domain/policy';
+import { deploymentLogGroupName, kebabCase } from './telemetry-names';
 import { IVoiceIdDomain } from './voice-id-domain';
 
 const SERVICE_NAME = 'contact-flow-decision';
@@ -136,10 +137,17 @@ export interface ContactFlowDecisionFunctionProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Key encrypting the function's log group.
+   * Key encrypting the function's log group. Its key policy must let CloudWatch Logs use it for the log
+   * group (`kms:EncryptionContext:aws:logs:arn`).
    * @default - CloudWatch Logs' own encryption
    */
   readonly logEncryptionKey?: kms.IKey;
+  /**
+   * Prefix of the log group's name, e.g. so that a key policy can be scoped to it; the name continues with
+   * the construct's id and the stack's id (`<prefix>contact-flow-decision/<uuid>` for id `ContactFlowDecision`).
+   * @default - a name CloudFormation generates
+   */
+  readonly logGroupNamePrefix?: string;
   /**
    * Resolve stack traces through the bundled source map at run time. The map ships with the asset either
    * way (stack traces can be mapped offline); resolving at run time adds about 30 ms to every cold start.
@@ -151,6 +159,12 @@ export interface ContactFlowDecisionFunctionProps {
    * @default - alarms without actions
    */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * Prefix of the alarms' names (`<prefix>contact-flow-decision-errors`, ... for id `ContactFlowDecision`),
+   * e.g. so that the topic's and its key's policies can let CloudWatch publish for exactly these alarms.
+   * @default - names CloudFormation generates
+   */
+  readonly alarmNamePrefix?: string;
 }
 
 /**
@@ -177,6 +191,7 @@ export class ContactFlowDecisionFunction extends Construct {
     this.policyVersion = policyVersionOf(policy);
 
     const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: props.logGroupNamePrefix === undefined ? undefined : deploymentLogGroupName(this, props.logGroupNamePrefix, kebabCase(this.node.id)),
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       encryptionKey: props.logEncryptionKey,
     });
@@ -265,7 +280,7 @@ export class ContactFlowDecisionFunction extends Construct {
       );
     }
 
-    this.alarms = this.createAlarms(fn, budget, props.alarmTopic);
+    this.alarms = this.createAlarms(fn, budget, props.alarmTopic, props.alarmNamePrefix);
   }
 
   /** A metric the handler publishes (Powertools EMF: namespace and `service` dimension from its environment). */
@@ -279,10 +294,12 @@ export class ContactFlowDecisionFunction extends Construct {
     });
   }
 
-  private createAlarms(fn: lambda.Function, budget: Duration, topic?: sns.ITopic): cloudwatch.IAlarm[] {
+  private createAlarms(fn: lambda.Function, budget: Duration, topic?: sns.ITopic, namePrefix?: string): cloudwatch.IAlarm[] {
     const period = Duration.minutes(1);
+    const alarmName = (name: string) => (namePrefix === undefined ? undefined : `${namePrefix}${kebabCase(this.node.id)}-${name}`);
     const alarms = [
       fn.metricErrors({ period, statistic: 'Sum' }).createAlarm(this, 'ErrorsAlarm', {
+        alarmName: alarmName('errors'),
         alarmDescription: 'The decision function failed: Connect took the flow\'s error branch for these calls.',
         threshold: 1,
         evaluationPeriods: 1,
@@ -290,6 +307,7 @@ export class ContactFlowDecisionFunction extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       fn.metricThrottles({ period, statistic: 'Sum' }).createAlarm(this, 'ThrottlesAlarm', {
+        alarmName: alarmName('throttles'),
         alarmDescription: 'The decision function was throttled: calls went unevaluated.',
         threshold: 1,
         evaluationPeriods: 1,
@@ -297,6 +315,7 @@ export class ContactFlowDecisionFunction extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       fn.metricDuration({ period: Duration.minutes(5), statistic: 'p99' }).createAlarm(this, 'DurationNearBudgetAlarm', {
+        alarmName: alarmName('duration-near-budget'),
         alarmDescription: 'p99 duration is within 500 ms of the decision budget: callers are about to get RETRY or ERROR for lack of time.',
         threshold: budget.toMilliseconds() - 500,
         evaluationPeriods: 3,
@@ -304,6 +323,7 @@ export class ContactFlowDecisionFunction extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       this.decisionMetric('RecordFailures').createAlarm(this, 'RecordFailuresAlarm', {
+        alarmName: alarmName('record-failures'),
         alarmDescription: 'Decisions were answered but not recorded in the decisions table: the audit trail has gaps.',
         threshold: 1,
         evaluationPeriods: 1,
@@ -311,6 +331,7 @@ export class ContactFlowDecisionFunction extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       this.decisionMetric('DecisionErrors').createAlarm(this, 'DecisionErrorsAlarm', {
+        alarmName: alarmName('decision-errors'),
         alarmDescription: 'Calls got decision ERROR (Voice ID failing, throttling past the budget, invalid events): they went down the flow\'s error path.',
         threshold: 5,
         evaluationPeriods: 1,

@@ -4,9 +4,14 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { buildTestApp } from '../support/app';
 
+const INSTANCE_ARN = 'arn:aws:connect:eu-west-2:123456789012:instance/0a1b2c3d-1111-2222-3333-444455556666';
+
 describe('checks that run on every synth', () => {
-  test('cdk-nag (AwsSolutions, NIST 800-53 rev 5, HIPAA) and CloudFormation validation report no unacknowledged finding', () => {
-    const { app } = buildTestApp({}, { validation: true });
+  test.each([
+    ['without Connect wiring', {}],
+    ['with the Connect wiring and an alarm subscription', { connectInstanceArn: INSTANCE_ARN, alarmEmail: 'oncall@example.com' }],
+  ])('cdk-nag (AwsSolutions, NIST 800-53 rev 5, HIPAA) and CloudFormation validation report no unacknowledged finding, %s', (_label, overrides) => {
+    const { app } = buildTestApp(overrides, { validation: true });
     // In a test, a failed validation throws from synth with the findings in its message.
     const assembly = app.synth();
     const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));

@@ -9,14 +9,42 @@ function resourcesOfType(type: string): Record<string, { Properties: Record<stri
   return template.findResources(type) as unknown as ReturnType<typeof resourcesOfType>;
 }
 
-describe('KMS key', () => {
-  test('is a symmetric customer-managed key with rotation and an alias', () => {
-    template.hasResourceProperties('AWS::KMS::Key', {
+/** The key that protects voice data (its logical id is pinned below). */
+function dataKeyId(): string {
+  return Object.keys(resourcesOfType('AWS::KMS::Key')).find((id) => id.startsWith('DataKey'))!;
+}
+
+describe('KMS keys', () => {
+  test('are symmetric customer-managed keys with rotation and an alias: one for voice data, one for telemetry', () => {
+    template.allResourcesProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeySpec: 'SYMMETRIC_DEFAULT',
       KeyUsage: 'ENCRYPT_DECRYPT',
     });
-    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/voice-id-connect/VoiceIdConnect-dev-Stateful' });
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/voice-id-connect/VoiceIdConnect-dev-Stateful', TargetKeyId: { 'Fn::GetAtt': [dataKeyId(), 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/voice-id-connect/VoiceIdConnect-dev-Stateful/telemetry' });
+  });
+
+  test('the data key lets S3 and DynamoDB use it for callers of this account, and DynamoDB create grants only for itself', () => {
+    const statements = (resourcesOfType('AWS::KMS::Key')[dataKeyId()].Properties.KeyPolicy as { Statement: Array<Record<string, unknown>> }).Statement;
+    const through = (...services: string[]) => {
+      const endpoints = services.map((s) => ({ 'Fn::Join': ['', [`${s}.`, { Ref: 'AWS::Region' }, '.amazonaws.com']] }));
+      return endpoints.length === 1 ? endpoints[0] : endpoints;
+    };
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Sid: 'AllowUseThroughS3AndDynamoDb',
+        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+        Condition: { StringEquals: { 'kms:ViaService': through('s3', 'dynamodb'), 'kms:CallerAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Sid: 'AllowDynamoDbTableGrants',
+        Action: 'kms:CreateGrant',
+        Condition: { StringEquals: { 'kms:ViaService': through('dynamodb'), 'kms:CallerAccount': { Ref: 'AWS::AccountId' } }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+    );
   });
 
   test('lets principals of the account use it for Voice ID only through Voice ID', () => {
@@ -42,7 +70,7 @@ describe('KMS key', () => {
 
 describe('Voice ID domain', () => {
   test('is encrypted with the customer-managed key', () => {
-    const [keyId] = Object.keys(resourcesOfType('AWS::KMS::Key'));
+    const keyId = dataKeyId();
     template.hasResourceProperties('AWS::VoiceID::Domain', {
       Name: 'voice-id-connect',
       ServerSideEncryptionConfiguration: { KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
@@ -86,7 +114,7 @@ describe('S3 buckets', () => {
   });
 
   test('batch buckets are encrypted with the customer-managed key and log to the log bucket', () => {
-    const [keyId] = Object.keys(resourcesOfType('AWS::KMS::Key'));
+    const keyId = dataKeyId();
     const logBucketId = Object.keys(buckets).find((id) => id.startsWith('AccessLogsBucket'));
     for (const id of Object.keys(buckets).filter((b) => b.startsWith('Batch'))) {
       expect(buckets[id].Properties.BucketEncryption).toEqual({
@@ -125,15 +153,16 @@ describe('Voice ID data-access role', () => {
     });
   });
 
-  test('may read input objects, write output objects and use the key, nothing wider', () => {
+  test('may read input objects, write output objects and use the key through S3 only, nothing wider', () => {
     const policies = Object.values(resourcesOfType('AWS::IAM::ManagedPolicy'));
     expect(policies).toHaveLength(1);
-    const statements = (policies[0].Properties.PolicyDocument as { Statement: Array<{ Sid: string; Action: unknown; Effect: string }> }).Statement;
-    expect(statements.map((s) => [s.Sid, s.Effect, s.Action])).toEqual([
-      ['ReadBatchInput', 'Allow', 's3:GetObject'],
-      ['WriteJobOutput', 'Allow', 's3:PutObject'],
-      ['DecryptBatchInput', 'Allow', 'kms:Decrypt'],
-      ['EncryptJobOutput', 'Allow', ['kms:Decrypt', 'kms:GenerateDataKey']],
+    const statements = (policies[0].Properties.PolicyDocument as { Statement: Array<{ Sid: string; Action: unknown; Effect: string; Condition?: unknown }> }).Statement;
+    const throughS3 = { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } };
+    expect(statements.map((s) => [s.Sid, s.Effect, s.Action, s.Condition])).toEqual([
+      ['ReadBatchInput', 'Allow', 's3:GetObject', undefined],
+      ['WriteJobOutput', 'Allow', 's3:PutObject', undefined],
+      ['DecryptBatchInput', 'Allow', 'kms:Decrypt', throughS3],
+      ['EncryptJobOutput', 'Allow', ['kms:Decrypt', 'kms:GenerateDataKey'], throughS3],
     ]);
     expect(template.findResources('AWS::IAM::Policy')).toEqual({});
   });
@@ -143,7 +172,7 @@ describe('DynamoDB tables', () => {
   const tables = resourcesOfType('AWS::DynamoDB::Table');
 
   test.each(Object.keys(tables))('%s is on-demand, KMS-encrypted with the key, with PITR, TTL and deletion protection', (id) => {
-    const [keyId] = Object.keys(resourcesOfType('AWS::KMS::Key'));
+    const keyId = dataKeyId();
     expect(tables[id].Properties).toEqual(
       expect.objectContaining({
         BillingMode: 'PAY_PER_REQUEST',
@@ -194,7 +223,8 @@ describe('retention', () => {
 });
 
 describe('logical ids of stateful resources', () => {
-  // Renaming one of these makes CloudFormation replace the resource: a new, empty domain, bucket or table.
+  // Renaming one of these makes CloudFormation replace the resource: a new, empty domain, bucket or table, or
+  // a new data key (the domain cannot move to another key in place). TelemetryKey is new with issue 10.
   test('are stable', () => {
     const ids = Object.entries(template.toJSON().Resources as Record<string, { Type: string }>)
       .filter(([, r]) => ['AWS::KMS::Key', 'AWS::VoiceID::Domain', 'AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::IAM::Role'].includes(r.Type))
@@ -205,6 +235,7 @@ describe('logical ids of stateful resources', () => {
       'AWS::DynamoDB::Table TablesDecisionsTableBF04E045',
       'AWS::IAM::Role VoiceIdDataAccessRole165679AF',
       'AWS::KMS::Key DataKey17AFBB84',
+      'AWS::KMS::Key TelemetryKey5C3BC4DC',
       'AWS::S3::Bucket AccessLogsBucket83982689',
       'AWS::S3::Bucket BatchInputBucket40AFE905',
       'AWS::S3::Bucket BatchOutputBucket29A727A3',

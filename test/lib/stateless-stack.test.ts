@@ -102,6 +102,45 @@ describe('contact-flow decision function', () => {
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
+
+  test('names its alarms and log group under the stage\'s prefixes, which the telemetry key and the topic policy name', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: { AlarmName: string } }).Properties.AlarmName);
+    expect(alarms).toEqual([
+      'voice-id-connect-dev-contact-flow-decision-errors',
+      'voice-id-connect-dev-contact-flow-decision-throttles',
+      'voice-id-connect-dev-contact-flow-decision-duration-near-budget',
+      'voice-id-connect-dev-contact-flow-decision-record-failures',
+      'voice-id-connect-dev-contact-flow-decision-decision-errors',
+    ]);
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', ['/voice-id-connect/dev/contact-flow-decision/', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]] },
+    });
+  });
+});
+
+describe('telemetry encryption', () => {
+  test('log groups and the alarm topic use the telemetry key, not the data key', () => {
+    const telemetryKey = { 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('TelemetryKey') }) };
+    template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: telemetryKey });
+    template.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: telemetryKey, TopicName: 'voice-id-connect-dev-alarms' });
+  });
+});
+
+describe('key-change notifications', () => {
+  test('a rule on CloudTrail\'s record of ScheduleKeyDeletion, DisableKey and PutKeyPolicy on both keys notifies the alarm topic', () => {
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule')) as Array<{ Properties: { EventPattern: Record<string, unknown>; Targets: unknown[] } }>;
+    expect(rule.Properties.EventPattern).toEqual(
+      expect.objectContaining({
+        source: ['aws.kms'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: expect.objectContaining({ eventSource: ['kms.amazonaws.com'], eventName: ['ScheduleKeyDeletion', 'DisableKey', 'PutKeyPolicy'] }),
+      }),
+    );
+    const watched = JSON.stringify(rule.Properties.EventPattern);
+    expect(watched).toContain('PublishOutputFnGetAttDataKey');
+    expect(watched).toContain('PublishOutputFnGetAttTelemetryKey');
+    expect(rule.Properties.Targets).toEqual([{ Arn: { Ref: expect.stringMatching(/^AlarmTopic/) }, Id: 'Target0' }]);
+  });
 });
 
 test('alarmEmail subscribes that address to the alarm topic', () => {
