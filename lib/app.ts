@@ -49,6 +49,7 @@ export function buildApp(app: App, config: AppConfig): VoiceIdConnectStacks {
       fraudRiskThreshold: config.flow.fraudThreshold,
       fraudScreening: config.policyFraudScreening,
       maxResultAge: Duration.seconds(config.policyMaxResultAgeSeconds),
+      decisionRecord: config.policyDecisionRecord,
       minAuthenticationScore: config.policyMinAuthenticationScore,
       maxKnownFraudsterRiskScore: config.policyMaxKnownFraudsterRiskScore,
       maxVoiceSpoofingRiskScore: config.policyMaxVoiceSpoofingRiskScore,

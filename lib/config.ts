@@ -8,7 +8,7 @@ import {
 } from '../lambda/contact-flow-decision/config';
 import { DEFAULT_MAX_RESULT_AGE_SECONDS, MAX_RESULT_AGE_SECONDS, MIN_RESULT_AGE_SECONDS } from '../lambda/contact-flow-decision/domain/policy';
 import type { ConnectVoiceIdIntegrationProps } from './constructs/connect-integration';
-import { FraudScreening } from './constructs/contact-flow-decision-function';
+import { DecisionRecordRequirement, FraudScreening } from './constructs/contact-flow-decision-function';
 import { DOMAIN_DESCRIPTION_PATTERN, DOMAIN_NAME_PATTERN } from './constructs/voice-id-domain';
 
 /**
@@ -43,6 +43,8 @@ export interface AppConfig {
   readonly policyFraudScreening: FraudScreening;
   /** Results whose audio ended longer ago than this many seconds never authenticate. */
   readonly policyMaxResultAgeSeconds: number;
+  /** Whether an AUTHENTICATED needs its decision record (`required`) or the record is best effort. */
+  readonly policyDecisionRecord: DecisionRecordRequirement;
   /** Hard deadline of one decision, in milliseconds. */
   readonly decisionBudgetMs: number;
   /** ARN of the Amazon Connect instance to wire the Lambda, the domain and the flow into, if any. */
@@ -138,10 +140,13 @@ function removalPolicyOf(read: ContextReader): StatefulRemovalPolicy {
   return raw as StatefulRemovalPolicy;
 }
 
-function fraudScreeningOf(read: ContextReader): FraudScreening {
-  const raw = read('policyFraudScreening') ?? 'required';
-  const byName: Record<string, FraudScreening> = { required: FraudScreening.REQUIRED, off: FraudScreening.OFF };
-  if (typeof raw !== 'string' || !(raw in byName)) throw new ConfigError('policyFraudScreening', raw, "one of 'required', 'off'");
+/** A key whose value is one of a few names (the first is the default). */
+function namedOption<T>(read: ContextReader, key: string, byName: Record<string, T>): T {
+  const names = Object.keys(byName);
+  const raw = read(key) ?? names[0];
+  if (typeof raw !== 'string' || !Object.prototype.hasOwnProperty.call(byName, raw)) {
+    throw new ConfigError(key, raw, `one of ${names.map((n) => `'${n}'`).join(', ')}`);
+  }
   return byName[raw];
 }
 
@@ -187,7 +192,11 @@ export function loadConfig(read: ContextReader): AppConfig {
   const policyMinAuthenticationScore = optionalIntegerInRange(read, 'policyMinAuthenticationScore', 0, 100);
   const policyMaxKnownFraudsterRiskScore = optionalIntegerInRange(read, 'policyMaxKnownFraudsterRiskScore', 0, 100);
   const policyMaxVoiceSpoofingRiskScore = optionalIntegerInRange(read, 'policyMaxVoiceSpoofingRiskScore', 0, 100);
-  const policyFraudScreening = fraudScreeningOf(read);
+  const policyFraudScreening = namedOption(read, 'policyFraudScreening', { required: FraudScreening.REQUIRED, off: FraudScreening.OFF });
+  const policyDecisionRecord = namedOption(read, 'policyDecisionRecord', {
+    'best-effort': DecisionRecordRequirement.BEST_EFFORT,
+    required: DecisionRecordRequirement.REQUIRED,
+  });
   const policyMaxResultAgeSeconds =
     read('policyMaxResultAgeSeconds') === undefined
       ? DEFAULT_MAX_RESULT_AGE_SECONDS
@@ -250,6 +259,7 @@ export function loadConfig(read: ContextReader): AppConfig {
     policyMaxVoiceSpoofingRiskScore,
     policyFraudScreening,
     policyMaxResultAgeSeconds,
+    policyDecisionRecord,
     decisionBudgetMs,
     connectInstanceArn,
     flow,

@@ -115,6 +115,7 @@ export class StatelessStack extends Stack {
         logGroupNamePrefix,
         ...props.flow,
         ...flowThresholdsFor(this.decisionFunction.policy, props.flow),
+        decisionRecordRequired: this.decisionFunction.policy.decisionRecord === 'REQUIRED',
       });
     }
   }

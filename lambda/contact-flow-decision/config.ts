@@ -13,6 +13,7 @@
  * | `POLICY_MAX_VOICE_SPOOFING_RISK_SCORE` | 0-100, default the fraud risk threshold: a spoofing risk score at or above it is HIGH_RISK |
  * | `POLICY_FRAUD_SCREENING` | `REQUIRED` (default): no authentication without a completed fraud check; `OFF`: the flows do not screen |
  * | `POLICY_MAX_RESULT_AGE_SECONDS` | 30-1800, default 1800: results whose audio ended longer ago never authenticate |
+ * | `POLICY_DECISION_RECORD` | `BEST_EFFORT` (default): a failed record keeps the decision; `REQUIRED`: no AUTHENTICATED without a record |
  * | `POLICY_VERSION` | identifies the policy in every record and response (`[A-Za-z0-9_-]{1,64}`) |
  * | `DECISION_BUDGET_MS` | hard deadline of one invocation, default 6500 (Connect allows 8000) |
  * | `EVALUATE_POLL_INTERVAL_MS` | spacing of EvaluateSession calls while speech is pending, default 1000 |
@@ -24,6 +25,8 @@ import { Environment, type EnvironmentSource } from '../shared/env';
 import {
   DEFAULT_ACCEPTANCE_THRESHOLD,
   DEFAULT_FRAUD_RISK_THRESHOLD,
+  DECISION_RECORD_MODES,
+  type DecisionRecordMode,
   DEFAULT_MAX_RESULT_AGE_SECONDS,
   type DeploymentPolicy,
   FRAUD_SCREENING_MODES,
@@ -46,6 +49,7 @@ export const ENV = {
   policyMaxVoiceSpoofingRiskScore: 'POLICY_MAX_VOICE_SPOOFING_RISK_SCORE',
   policyFraudScreening: 'POLICY_FRAUD_SCREENING',
   policyMaxResultAgeSeconds: 'POLICY_MAX_RESULT_AGE_SECONDS',
+  policyDecisionRecord: 'POLICY_DECISION_RECORD',
   policyVersion: 'POLICY_VERSION',
   decisionBudgetMs: 'DECISION_BUDGET_MS',
   evaluatePollIntervalMs: 'EVALUATE_POLL_INTERVAL_MS',
@@ -105,5 +109,6 @@ function loadPolicy(env: Environment): DeploymentPolicy {
     maxVoiceSpoofingRiskScore: env.integerOrDefault(ENV.policyMaxVoiceSpoofingRiskScore, fraudRiskThreshold, score),
     fraudScreening: env.oneOfOrDefault<FraudScreening>(ENV.policyFraudScreening, FRAUD_SCREENING_MODES, 'REQUIRED'),
     maxResultAgeSeconds: env.integerOrDefault(ENV.policyMaxResultAgeSeconds, DEFAULT_MAX_RESULT_AGE_SECONDS, { min: MIN_RESULT_AGE_SECONDS, max: MAX_RESULT_AGE_SECONDS }),
+    decisionRecord: env.oneOfOrDefault<DecisionRecordMode>(ENV.policyDecisionRecord, DECISION_RECORD_MODES, 'BEST_EFFORT'),
   };
 }

@@ -197,6 +197,8 @@ export interface VoiceIdAuthenticationFlowSettings {
   readonly nextQueueArn?: string;
   /** Flow parameter `minAuthenticationScore` for the Lambda; `undefined`: not sent. */
   readonly minAuthenticationScore?: number;
+  /** Whether an AUTHENTICATED whose record failed (`recordStatus` FAILED) is treated as not authenticated. */
+  readonly decisionRecordRequired: boolean;
 }
 
 /** Highest retry count the flow file has counters for. */
@@ -211,6 +213,9 @@ export function renderVoiceIdAuthenticationFlow(settings: VoiceIdAuthenticationF
   const routes: Record<string, string> = {
     FraudRoute: settings.fraudQueueArn !== undefined ? 'set-fraud-queue' : 'fraud-prompt',
     NextRoute: settings.nextQueueArn !== undefined ? 'set-next-queue' : 'transfer-to-queue',
+    // The Lambda already refuses an unrecorded AUTHENTICATED when records are required; the flow checks again,
+    // so that a function whose configuration was edited in the console cannot grant it either.
+    RecordFailedRoute: settings.decisionRecordRequired ? 'mark-not-authenticated' : 'mark-authenticated',
   };
   // After k retries, count the next one while k < maxRetries; otherwise stop retrying.
   for (let k = 0; k < MAX_FLOW_RETRIES; k++) {

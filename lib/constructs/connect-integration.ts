@@ -80,6 +80,12 @@ export interface ConnectVoiceIdIntegrationProps {
    */
   readonly minAuthenticationScore?: number;
   /**
+   * Whether the flow treats an AUTHENTICATED whose decision record failed (`recordStatus` FAILED) as not
+   * authenticated. Set it to match the decision function's `decisionRecord` policy.
+   * @default false
+   */
+  readonly decisionRecordRequired?: boolean;
+  /**
    * How long the association handler's and the Provider framework's logs are kept.
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -360,6 +366,7 @@ function validate(props: ConnectVoiceIdIntegrationProps): ResolvedSettings {
     fraudQueueArn: props.fraudQueueArn,
     nextQueueArn: props.nextQueueArn,
     minAuthenticationScore: props.minAuthenticationScore === undefined ? undefined : integer('minAuthenticationScore', props.minAuthenticationScore, 0, 100, 0),
+    decisionRecordRequired: props.decisionRecordRequired ?? false,
   };
   const { flowName } = settings;
   if (!Token.isUnresolved(flowName) && (flowName.trim().length === 0 || flowName.length > 127)) {

@@ -49,6 +49,17 @@ export enum FraudScreening {
   OFF = 'OFF',
 }
 
+/** Whether AUTHENTICATED needs its decision record written. */
+export enum DecisionRecordRequirement {
+  /**
+   * A failed write keeps the decision (`recordStatus: FAILED`, the `RecordFailures` metric and alarm): a table
+   * outage does not send every genuine caller to manual identity checks.
+   */
+  BEST_EFFORT = 'BEST_EFFORT',
+  /** No AUTHENTICATED without a record: the Lambda answers NOT_AUTHENTICATED and the shipped flow checks `recordStatus`. */
+  REQUIRED = 'REQUIRED',
+}
+
 /**
  * The deployment's decision policy. Flow parameters may tighten it for one flow, never loosen it, and
  * Voice ID's own answer never loosens it either: a result computed under a looser threshold than the
@@ -93,6 +104,12 @@ export interface DecisionPolicy {
    * @default Duration.minutes(30)
    */
   readonly maxResultAge?: Duration;
+  /**
+   * Whether an AUTHENTICATED needs its decision record (regulated contact centers keep every biometric
+   * authentication on file).
+   * @default DecisionRecordRequirement.BEST_EFFORT
+   */
+  readonly decisionRecord?: DecisionRecordRequirement;
 }
 
 /** Properties of a {@link ContactFlowDecisionFunction}. */
@@ -106,7 +123,7 @@ export interface ContactFlowDecisionFunctionProps {
   /**
    * The decision policy.
    * @default - acceptance threshold and minimum score 90, fraud risk threshold and maximum risk scores 50,
-   * fraud screening required, results at most 30 minutes old
+   * fraud screening required, results at most 30 minutes old, decision records best effort
    */
   readonly policy?: DecisionPolicy;
   /**
@@ -233,6 +250,7 @@ export class ContactFlowDecisionFunction extends Construct {
         [ENV.policyMaxVoiceSpoofingRiskScore]: String(policy.maxVoiceSpoofingRiskScore),
         [ENV.policyFraudScreening]: policy.fraudScreening,
         [ENV.policyMaxResultAgeSeconds]: String(policy.maxResultAgeSeconds),
+        [ENV.policyDecisionRecord]: policy.decisionRecord,
         [ENV.powertoolsServiceName]: SERVICE_NAME,
         [ENV.powertoolsMetricsNamespace]: METRICS_NAMESPACE,
         ...(props.enableSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
@@ -386,6 +404,7 @@ function resolvePolicy(policy: DecisionPolicy): ResolvedDecisionPolicy {
     maxVoiceSpoofingRiskScore: policy.maxVoiceSpoofingRiskScore ?? fraudRiskThreshold,
     fraudScreening: policy.fraudScreening ?? FraudScreening.REQUIRED,
     maxResultAgeSeconds: (policy.maxResultAge ?? Duration.seconds(DEFAULT_MAX_RESULT_AGE_SECONDS)).toSeconds(),
+    decisionRecord: policy.decisionRecord ?? DecisionRecordRequirement.BEST_EFFORT,
   };
 }
 
@@ -399,6 +418,8 @@ function policyVersionOf(policy: ResolvedDecisionPolicy): string {
     policy.maxVoiceSpoofingRiskScore,
     policy.fraudScreening,
     policy.maxResultAgeSeconds,
+    // Appended only when set, so that versions of existing deployments stay what they were.
+    ...(policy.decisionRecord === DecisionRecordRequirement.REQUIRED ? [policy.decisionRecord] : []),
   ]);
   return `p-${crypto.createHash('sha256').update(canonical).digest('hex').slice(0, 10)}`;
 }

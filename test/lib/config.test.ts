@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, StatefulRemovalPolicy } from '../../lib/config';
-import { FraudScreening } from '../../lib/constructs/contact-flow-decision-function';
+import { DecisionRecordRequirement, FraudScreening } from '../../lib/constructs/contact-flow-decision-function';
 
 const VALID: Record<string, unknown> = {
   stage: 'dev',
@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       policyMaxKnownFraudsterRiskScore: undefined,
       policyMaxVoiceSpoofingRiskScore: undefined,
       policyFraudScreening: FraudScreening.REQUIRED,
+      policyDecisionRecord: DecisionRecordRequirement.BEST_EFFORT,
       policyMaxResultAgeSeconds: 1800,
       decisionBudgetMs: 6500,
       connectInstanceArn: undefined,
@@ -69,6 +70,11 @@ describe('loadConfig', () => {
     expect(load({ policyFraudScreening: 'off', policyMaxResultAgeSeconds: '300' })).toMatchObject({ policyFraudScreening: FraudScreening.OFF, policyMaxResultAgeSeconds: 300 });
   });
 
+  test('decision records are best effort unless required', () => {
+    expect(load({}).policyDecisionRecord).toBe(DecisionRecordRequirement.BEST_EFFORT);
+    expect(load({ policyDecisionRecord: 'required' }).policyDecisionRecord).toBe(DecisionRecordRequirement.REQUIRED);
+  });
+
   test('retains stateful resources unless told otherwise', () => {
     expect(load({ removalPolicy: undefined }).removalPolicy).toBe(StatefulRemovalPolicy.RETAIN);
   });
@@ -93,6 +99,8 @@ describe('loadConfig', () => {
     ['flowMaxRetries', { flowMaxRetries: 2 }, /'flowMaxRetries': 2.*only with 'connectInstanceArn'/],
     ['flowFraudThreshold', { flowFraudThreshold: 140 }, /'flowFraudThreshold'.*0 to 100/],
     ['policyFraudScreening', { policyFraudScreening: 'disabled' }, /'policyFraudScreening'.*'required', 'off'/],
+    ['policyDecisionRecord', { policyDecisionRecord: 'always' }, /'policyDecisionRecord'.*"always".*'best-effort', 'required'/],
+    ['policyDecisionRecord', { policyDecisionRecord: 'constructor' }, /'policyDecisionRecord'/],
     ['policyMaxResultAgeSeconds', { policyMaxResultAgeSeconds: 3600 }, /'policyMaxResultAgeSeconds'.*30 to 1800/],
     ['policyMaxResultAgeSeconds', { policyMaxResultAgeSeconds: 5 }, /'policyMaxResultAgeSeconds'/],
     ['flowMinAuthenticationScore', { flowMinAuthenticationScore: 'x' }, /'flowMinAuthenticationScore'/],

@@ -22,7 +22,7 @@ describe('contact-flow decision function', () => {
     const variables = (decisionFunction().Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(Object.keys(variables).sort()).toEqual([
       'DECISIONS_TABLE_NAME', 'DECISION_BUDGET_MS', 'DECISION_RETENTION_DAYS', 'EVALUATE_POLL_INTERVAL_MS',
-      'POLICY_ACCEPTANCE_THRESHOLD', 'POLICY_FRAUD_RISK_THRESHOLD', 'POLICY_FRAUD_SCREENING', 'POLICY_MAX_KNOWN_FRAUDSTER_RISK_SCORE',
+      'POLICY_ACCEPTANCE_THRESHOLD', 'POLICY_DECISION_RECORD', 'POLICY_FRAUD_RISK_THRESHOLD', 'POLICY_FRAUD_SCREENING', 'POLICY_MAX_KNOWN_FRAUDSTER_RISK_SCORE',
       'POLICY_MAX_RESULT_AGE_SECONDS', 'POLICY_MAX_VOICE_SPOOFING_RISK_SCORE', 'POLICY_MIN_AUTHENTICATION_SCORE',
       'POLICY_VERSION', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'VOICE_ID_DOMAIN_ID',
     ]);
@@ -40,6 +40,7 @@ describe('contact-flow decision function', () => {
         POLICY_MAX_VOICE_SPOOFING_RISK_SCORE: '50',
         POLICY_FRAUD_SCREENING: 'REQUIRED',
         POLICY_MAX_RESULT_AGE_SECONDS: '1800',
+        POLICY_DECISION_RECORD: 'BEST_EFFORT',
       }),
     );
   });
@@ -59,6 +60,25 @@ describe('contact-flow decision function', () => {
         POLICY_MAX_RESULT_AGE_SECONDS: '120',
       }),
     );
+  });
+
+  test('a required decision record reaches the function and the shipped flow, and changes the policy version', () => {
+    const { statelessTemplate } = buildTestApp({
+      policyDecisionRecord: 'required',
+      connectInstanceArn: 'arn:aws:connect:eu-west-2:123456789012:instance/0a1b2c3d-1111-2222-3333-444455556666',
+    });
+    const variables = Object.values(statelessTemplate.findResources('AWS::Lambda::Function'))
+      .map((f) => (f as { Properties: { Environment?: { Variables: Record<string, string> } } }).Properties.Environment?.Variables)
+      .find((v) => v?.POLICY_VERSION)!;
+    expect(variables.POLICY_DECISION_RECORD).toBe('REQUIRED');
+    expect(variables.POLICY_VERSION).not.toBe((decisionFunction().Properties.Environment as { Variables: Record<string, string> }).Variables.POLICY_VERSION);
+    const [flow] = Object.values(statelessTemplate.findResources('AWS::Connect::ContactFlow')).map(
+      (r) => JSON.parse((r as { Properties: { Content: { 'Fn::Sub': [string, unknown] } } }).Properties.Content['Fn::Sub'][0]) as {
+        Actions: Array<{ Identifier: string; Transitions: { Conditions?: Array<{ NextAction: string; Condition: { Operands: string[] } }> } }>;
+      },
+    );
+    const checkRecord = flow.Actions.find((a) => a.Identifier === 'check-record')!;
+    expect(checkRecord.Transitions.Conditions?.find((c) => c.Condition.Operands.includes('FAILED'))?.NextAction).toBe('mark-not-authenticated');
   });
 
   test('policy thresholds from configuration reach the function, and change its policy version', () => {

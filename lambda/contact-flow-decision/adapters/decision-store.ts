@@ -107,6 +107,7 @@ export function toItem(record: DecisionRecord, decisionId: string, writeId: stri
     policyFraudRiskThreshold: policy.fraudRiskThreshold,
     policyFraudScreening: policy.fraudScreening,
     policyMaxResultAgeSeconds: policy.maxResultAgeSeconds,
+    policyDecisionRecord: policy.decisionRecord,
     policyMinAuthenticationScore: policy.minAuthenticationScore,
     policyMaxKnownFraudsterRiskScore: policy.maxKnownFraudsterRiskScore,
     policyMaxVoiceSpoofingRiskScore: policy.maxVoiceSpoofingRiskScore,

@@ -25,6 +25,15 @@ export const FRAUD_SCREENING_MODES = ['REQUIRED', 'OFF'] as const;
 export type FraudScreening = (typeof FRAUD_SCREENING_MODES)[number];
 
 /**
+ * Whether AUTHENTICATED needs its decision record. `BEST_EFFORT` (the default): a failed write keeps the
+ * decision, answered with `recordStatus: FAILED` and counted in the `RecordFailures` metric, so that a table
+ * outage does not send every genuine caller to manual checks. `REQUIRED`: no AUTHENTICATED without a record,
+ * for contact centers whose regulator wants every biometric authentication on file.
+ */
+export const DECISION_RECORD_MODES = ['BEST_EFFORT', 'REQUIRED'] as const;
+export type DecisionRecordMode = (typeof DECISION_RECORD_MODES)[number];
+
+/**
  * The deployment's policy: every value is set (the configuration fills in defaults), so no rule can be
  * skipped for want of a threshold.
  */
@@ -46,6 +55,8 @@ export interface DeploymentPolicy {
   readonly fraudScreening: FraudScreening;
   /** A result whose audio ended longer ago than this never authenticates (cached results of an old contact). */
   readonly maxResultAgeSeconds: number;
+  /** `REQUIRED`: an AUTHENTICATED whose record could not be written is answered NOT_AUTHENTICATED instead. */
+  readonly decisionRecord: DecisionRecordMode;
 }
 
 /** The policy in force for one decision, and a version string that identifies it. */

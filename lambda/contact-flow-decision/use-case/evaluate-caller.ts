@@ -10,10 +10,13 @@
  * 3. Every Voice ID call is given a timeout that ends no later than `deadline - recordReserveMs`, so
  *    there is always time left to record and answer. When the budget runs out the answer is RETRY
  *    (a usable "speech pending" result was seen) or ERROR (no usable result); the Lambda never times out.
- * 4. The decision is recorded. A failure to record does NOT change the decision: the caller still gets
- *    the real answer, with `recordStatus: FAILED` and an empty `decisionId`; the handler counts it in the
- *    `RecordFailures` metric. (Failing the call instead would punish the caller for an audit-trail outage;
- *    an un-recorded AUTHENTICATED is visible in that metric and in the logs.)
+ * 4. The decision is recorded. By default (`decisionRecord: BEST_EFFORT`) a failure to record does NOT
+ *    change the decision: the caller still gets the real answer, with `recordStatus: FAILED` and an empty
+ *    `decisionId`; the handler counts it in the `RecordFailures` metric. (Failing the call instead would
+ *    punish the caller for an audit-trail outage; an un-recorded AUTHENTICATED is visible in that metric
+ *    and in the logs.) With `decisionRecord: REQUIRED` an AUTHENTICATED that could not be recorded is
+ *    answered NOT_AUTHENTICATED (`DECISION_NOT_RECORDED`); every other decision keeps its answer, since
+ *    none of them grants anything and a HIGH_RISK must reach the flow whatever the table does.
  *
  * Failures never authenticate anyone: every error path ends in ERROR.
  */
@@ -90,6 +93,9 @@ const DEFAULTS = {
   maxErrorRetries: 3,
 } as const;
 
+/** Reason of the NOT_AUTHENTICATED answered for an AUTHENTICATED that a `REQUIRED` record could not back. */
+export const DECISION_NOT_RECORDED = 'DECISION_NOT_RECORDED';
+
 /** Below this, recording is not attempted at all (it could not finish before the deadline). */
 const MIN_RECORD_TIME_MS = 50;
 
@@ -129,11 +135,11 @@ export async function evaluateCaller(
   );
 
   const { recordStatus, decisionId, recordError } = await recordWithin(record, deps, deadline);
+  const unrecordedAuthentication = decision === 'AUTHENTICATED' && recordStatus === 'FAILED' && policy.decisionRecord === 'REQUIRED';
 
   return {
     contactId: input.contactId,
-    decision,
-    reason,
+    ...(unrecordedAuthentication ? { decision: 'NOT_AUTHENTICATED', reason: DECISION_NOT_RECORDED } : { decision, reason }),
     error: evaluated.error,
     evaluation: evaluated.evaluation,
     policy,

@@ -35,6 +35,7 @@ describe('decision Lambda configuration', () => {
         maxVoiceSpoofingRiskScore: 50,
         fraudScreening: 'REQUIRED',
         maxResultAgeSeconds: 1800,
+        decisionRecord: 'BEST_EFFORT',
       },
       policyVersion: '2025-03-a',
       budgetMs: DEFAULT_DECISION_BUDGET_MS,
@@ -66,7 +67,12 @@ describe('decision Lambda configuration', () => {
       maxVoiceSpoofingRiskScore: 40,
       fraudScreening: 'OFF',
       maxResultAgeSeconds: 300,
+      decisionRecord: 'BEST_EFFORT',
     });
+  });
+
+  test('a deployment can make a decision record a condition of AUTHENTICATED', () => {
+    expect(loadConfig({ ...VALID, POLICY_DECISION_RECORD: 'REQUIRED' }).policy.decisionRecord).toBe('REQUIRED');
   });
 
   test.each(Object.keys(VALID))('a missing %s is named', (name) => {
@@ -91,6 +97,8 @@ describe('decision Lambda configuration', () => {
     ['POLICY_FRAUD_SCREENING', 'DISABLED'],
     ['POLICY_MAX_RESULT_AGE_SECONDS', '3600'],
     ['POLICY_MAX_RESULT_AGE_SECONDS', '10'],
+    ['POLICY_DECISION_RECORD', 'required'],
+    ['POLICY_DECISION_RECORD', 'ALWAYS'],
   ])('an invalid %s (%p) is named', (name, value) => {
     expect(variableOf({ ...VALID, [name]: value })).toBe(name);
   });

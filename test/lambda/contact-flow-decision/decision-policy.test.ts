@@ -32,6 +32,7 @@ const POLICY: DeploymentPolicy = {
   maxVoiceSpoofingRiskScore: 50,
   fraudScreening: 'REQUIRED',
   maxResultAgeSeconds: 1800,
+  decisionRecord: 'BEST_EFFORT',
 };
 
 interface Case {
@@ -203,6 +204,7 @@ const anyPolicy: fc.Arbitrary<DeploymentPolicy> = fc.record({
   maxVoiceSpoofingRiskScore: score,
   fraudScreening: fc.constantFrom('REQUIRED', 'OFF'),
   maxResultAgeSeconds: fc.integer({ min: 30, max: 1800 }),
+  decisionRecord: fc.constantFrom('BEST_EFFORT' as const, 'REQUIRED' as const),
 });
 
 describe('decision policy, properties over arbitrary answers', () => {

@@ -17,6 +17,7 @@ const policy: EffectivePolicy = {
   maxVoiceSpoofingRiskScore: 50,
   fraudScreening: 'REQUIRED',
   maxResultAgeSeconds: 1800,
+  decisionRecord: 'BEST_EFFORT',
 };
 
 function highRiskRecord(): DecisionRecord {

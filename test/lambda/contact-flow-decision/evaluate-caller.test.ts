@@ -68,6 +68,7 @@ const settings: EvaluateCallerSettings = {
     maxVoiceSpoofingRiskScore: 50,
     fraudScreening: 'REQUIRED',
     maxResultAgeSeconds: 1800,
+    decisionRecord: 'BEST_EFFORT',
   },
   policyVersion: 'v7',
   retentionDays: 30,
@@ -303,6 +304,34 @@ describe('evaluate caller: recording', () => {
     const result = await run();
     expect(result).toMatchObject({ decision: 'AUTHENTICATED', recordStatus: 'FAILED', decisionId: '' });
     expect(result.recordError).toBe(store.failWith);
+  });
+
+  describe('when the deployment requires a record of every authentication', () => {
+    const required = { deploymentPolicy: { ...settings.deploymentPolicy, decisionRecord: 'REQUIRED' as const } };
+    const highRisk = (): EvaluateSessionAnswer => ({
+      ...accepted(),
+      fraud: { decision: 'HIGH_RISK', reasons: ['KNOWN_FRAUDSTER'], knownFraudsterRiskScore: 97, voiceSpoofingRiskScore: 2, resultId: 'High000000000000000001' },
+    });
+
+    test('an AUTHENTICATED whose record failed is answered NOT_AUTHENTICATED, saying why', async () => {
+      const { run, store } = setup(() => accepted());
+      store.failWith = new DecisionStoreError('RECORD_WRITE_FAILED', 'dynamo down');
+      const result = await run(required);
+      expect(result).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'DECISION_NOT_RECORDED', recordStatus: 'FAILED', decisionId: '' });
+      expect(result.recordError).toBe(store.failWith);
+    });
+
+    test('a recorded or already recorded AUTHENTICATED stands', async () => {
+      const { run } = setup(() => accepted());
+      expect(await run(required)).toMatchObject({ decision: 'AUTHENTICATED', recordStatus: 'RECORDED' });
+      expect(await run(required)).toMatchObject({ decision: 'AUTHENTICATED', recordStatus: 'DUPLICATE' });
+    });
+
+    test('other decisions keep their answer when the record fails: a HIGH_RISK still reaches the flow', async () => {
+      const { run, store } = setup(highRisk);
+      store.failWith = new DecisionStoreError('RECORD_WRITE_FAILED', 'dynamo down');
+      expect(await run(required)).toMatchObject({ decision: 'HIGH_RISK', recordStatus: 'FAILED' });
+    });
   });
 
   test('the effective (tightened) policy decides and is recorded', async () => {

@@ -33,6 +33,7 @@ const config: DecisionLambdaConfig = {
     maxVoiceSpoofingRiskScore: 50,
     fraudScreening: 'REQUIRED',
     maxResultAgeSeconds: 1800,
+    decisionRecord: 'BEST_EFFORT',
   },
   policyVersion: 'v7',
   budgetMs: 6500,

@@ -227,6 +227,15 @@ describe('failures never authenticate', () => {
     await noTable.stop();
   });
 
+  test('decisions table unavailable where a record is required → the genuine caller is NOT_AUTHENTICATED (DECISION_NOT_RECORDED)', async () => {
+    const required = await world.startFunction({ AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${await closedPort()}`, POLICY_DECISION_RECORD: 'REQUIRED', DECISION_BUDGET_MS: '2000' });
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1002', 'voice-ben', 12);
+    const invocation = await required.invoke(contactFlowEvent({ contactId, customerId: 'C1002' }));
+    expect(invocation.result).toEqual(expect.objectContaining({ decision: 'NOT_AUTHENTICATED', reason: 'DECISION_NOT_RECORDED', recordStatus: 'FAILED', authenticationDecision: 'ACCEPT' }));
+    await required.stop();
+  });
+
   test('an invalid event → ERROR INVALID_EVENT, never an exception', async () => {
     const invocation = await fn.invoke({ Name: 'ContactFlowEvent', Details: { ContactData: { Attributes: {} }, Parameters: {} } });
     expect(invocation.error).toBeUndefined();

@@ -9,6 +9,7 @@ const deployment: DeploymentPolicy = {
   maxVoiceSpoofingRiskScore: 60,
   fraudScreening: 'REQUIRED',
   maxResultAgeSeconds: 1800,
+  decisionRecord: 'BEST_EFFORT',
 };
 
 describe('policy: flow parameters tighten, never loosen', () => {

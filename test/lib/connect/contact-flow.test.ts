@@ -29,6 +29,7 @@ const DEFAULTS: VoiceIdAuthenticationFlowSettings = {
   authenticationResponseTimeSeconds: 10,
   fraudThreshold: 50,
   maxRetries: 2,
+  decisionRecordRequired: false,
 };
 
 function render(overrides: Partial<VoiceIdAuthenticationFlowSettings> = {}): FlowDocument {
@@ -141,7 +142,7 @@ function simulate(flow: FlowDocument, invoke: Lambda, maxSteps = 200): Outcome {
   throw new Error(`no end after ${maxSteps} steps: ${visited.slice(-20).join(' > ')}`);
 }
 
-const always = (decision: string): Lambda => () => ({ decision, decisionId: 'd-1' });
+const always = (decision: string, recordStatus = 'RECORDED'): Lambda => () => ({ decision, decisionId: 'd-1', recordStatus });
 
 describe('voice-id-authentication.json, the file', () => {
   const text = fs.readFileSync(VOICE_ID_AUTHENTICATION_FLOW_FILE, 'utf8');
@@ -166,6 +167,7 @@ describe('voice-id-authentication.json, the file', () => {
         'MinAuthenticationScore',
         'NextQueueArn',
         'NextRoute',
+        'RecordFailedRoute',
         'RetryAfter0',
         'RetryAfter1',
         'RetryAfter2',
@@ -190,6 +192,7 @@ describe.each([
   ['a fraud queue, a next queue, a watchlist and a minimum score', { fraudQueueArn: FRAUD_QUEUE_ARN, nextQueueArn: NEXT_QUEUE_ARN, watchlistId: 'abcdefghijklmnopqrstuv', minAuthenticationScore: 95 }],
   ['one retry', { maxRetries: 1 }],
   ['five retries', { maxRetries: 5 }],
+  ['decision records required', { decisionRecordRequired: true }],
 ])('the rendered flow with %s', (_label, overrides: Partial<VoiceIdAuthenticationFlowSettings>) => {
   const flow = render(overrides);
 
@@ -298,7 +301,7 @@ describe.each([
 
   test('RETRY then AUTHENTICATED authenticates on the second evaluation', () => {
     const answers = ['RETRY', 'AUTHENTICATED'];
-    const outcome = simulate(flow, () => ({ decision: answers.shift() ?? 'ERROR', decisionId: 'd-2' }));
+    const outcome = simulate(flow, () => ({ decision: answers.shift() ?? 'ERROR', decisionId: 'd-2', recordStatus: 'RECORDED' }));
     expect(outcome.invocations).toBe(2);
     expect(outcome.attributes).toEqual(expect.objectContaining({ voiceIdAuthenticated: 'true', voiceIdDecision: 'AUTHENTICATED', voiceIdDecisionId: 'd-2' }));
   });
@@ -360,6 +363,21 @@ describe('settings in the rendered flow', () => {
       const outcome = simulate(flow, always(decision));
       expect({ decision, queue: outcome.targetQueue }).toEqual({ decision, queue: NEXT_QUEUE_ARN });
     }
+  });
+
+  test.each([
+    [false, 'RECORDED', 'true'],
+    [false, 'DUPLICATE', 'true'],
+    [false, 'FAILED', 'true'],
+    [false, '', 'false'],
+    [false, 'SOMETHING_NEW', 'false'],
+    [true, 'RECORDED', 'true'],
+    [true, 'DUPLICATE', 'true'],
+    [true, 'FAILED', 'false'],
+    [true, '', 'false'],
+  ])('records required %p: AUTHENTICATED with recordStatus %p sets voiceIdAuthenticated=%p', (decisionRecordRequired, recordStatus, authenticated) => {
+    const outcome = simulate(render({ decisionRecordRequired }), always('AUTHENTICATED', recordStatus));
+    expect(outcome.attributes.voiceIdAuthenticated).toBe(authenticated);
   });
 
   test('retry counters above maxRetries are pruned from the flow', () => {
