@@ -67,7 +67,11 @@ export function asDecisionError(error: unknown): DecisionError {
 export function toConnectResponse(answer: DecisionAnswer): ConnectDecisionResponse {
   // An ERROR carries no Voice ID details, even if some were seen: the flow must not act on them.
   const isError = answer.decision === 'ERROR';
-  const auth = isError ? undefined : answer.evaluation?.authentication;
+  // Voice ID's verdict on a speaker other than the claimed customer (or with no claim) is not about this caller:
+  // a flow that branched on an `ACCEPT` there would authenticate the wrong person, and it would tell the flow
+  // that the caller is some other enrolled customer.
+  const reported = isError ? undefined : answer.evaluation?.authentication;
+  const auth = reported?.claim === 'MATCH' ? reported : undefined;
   const fraud = isError ? undefined : answer.evaluation?.fraud;
   const errorCode: ErrorCode | '' = isError ? (answer.error?.errorCode ?? 'INTERNAL_ERROR') : '';
   return {

@@ -51,15 +51,22 @@ export class SdkVoiceIdGateway implements VoiceIdGateway {
   ) {}
 
   async evaluateSession(sessionNameOrId: string, { timeoutMs }: EvaluateOptions): Promise<EvaluateSessionAnswer> {
+    let output: EvaluateSessionCommandOutput;
     try {
-      const output = await withDeadline(
+      output = await withDeadline(
         timeoutMs,
         () => new VoiceIdTimeoutError(`EvaluateSession timed out after ${timeoutMs} ms`),
         (abortSignal) => this.client.send(new EvaluateSessionCommand({ DomainId: this.domainId, SessionNameOrId: sessionNameOrId }), { abortSignal }),
       );
-      return toEvaluation(output);
     } catch (error: unknown) {
       throw toVoiceIdError(error);
+    }
+    // Outside the call's try: an answer that arrived but cannot be read is never a network error to retry,
+    // nor may an earlier "speech pending" stand in for it (it may carry a fraud signal).
+    try {
+      return toEvaluation(output);
+    } catch (error: unknown) {
+      throw new VoiceIdUnexpectedResponseError('UNREADABLE_RESPONSE', 'Voice ID sent an answer this function could not read', { cause: error });
     }
   }
 }
@@ -97,7 +104,12 @@ export function toEvaluation(output: EvaluateSessionCommandOutput): EvaluateSess
     ...(fraud && {
       fraud: {
         decision: known(FRAUD_DECISIONS, fraud.Decision, 'FraudDetectionResult.Decision'),
-        reasons: (fraud.Reasons ?? []).map((reason) => known(FRAUD_REASONS, reason, 'FraudDetectionResult.Reasons')),
+        // Anything but a list of reasons is an unknown reason: a fraud signal, never silence.
+        reasons: Array.isArray(fraud.Reasons)
+          ? fraud.Reasons.map((reason) => known(FRAUD_REASONS, typeof reason === 'string' ? reason : undefined, 'FraudDetectionResult.Reasons'))
+          : fraud.Reasons === undefined || fraud.Reasons === null
+            ? []
+            : [known(FRAUD_REASONS, undefined, 'FraudDetectionResult.Reasons')],
         knownFraudsterRiskScore: numberOf(fraud.RiskDetails?.KnownFraudsterRisk?.RiskScore),
         voiceSpoofingRiskScore: numberOf(fraud.RiskDetails?.VoiceSpoofingRisk?.RiskScore),
         riskThreshold: numberOf(fraud.Configuration?.RiskThreshold),

@@ -230,9 +230,15 @@ function afterScreening(screening: FraudScreeningState, status: StreamingStatus,
       return isStreaming(status) ? { decision: 'RETRY', reason: 'FRAUD_RESULT_PENDING' } : notAuthenticated('FRAUD_RESULT_MISSING');
     case 'UNKNOWN':
       return notAuthenticated('FRAUD_DECISION_UNKNOWN');
-    default:
-      // CLEAN, OFF, or a LOW_RISK that could not be proven clean: screening completed without a signal.
+    case 'UNPROVEN':
+      // A LOW_RISK that cannot be trusted (looser or missing threshold, invalid scores, stale) does not clear a
+      // caller for enrollment any more than for authentication.
+      return notAuthenticated(screening.reason);
+    case 'CLEAN':
+    case 'OFF':
       return verdict;
+    default:
+      return assertNever(screening);
   }
 }
 

@@ -96,7 +96,16 @@ function expectedDecision({ authentication: a, fraud: f, streamingStatus }: Voic
     if (reaches(f.knownFraudsterRiskScore, p.maxKnownFraudsterRiskScore) || reaches(f.voiceSpoofingRiskScore, p.maxVoiceSpoofingRiskScore)) return 'HIGH_RISK';
     if (scores.some((s) => reaches(s, f.riskThreshold))) return 'HIGH_RISK';
   }
-  // What an outcome that waits for the fraud check becomes, given where the check stands.
+  // A LOW_RISK is a completed screening only when it can be trusted: valid scores, a threshold at least as strict as the deployment's, fresh.
+  const clean =
+    f !== undefined &&
+    inRange(f.knownFraudsterRiskScore) &&
+    inRange(f.voiceSpoofingRiskScore) &&
+    inRange(f.riskThreshold) &&
+    f.riskThreshold <= p.fraudRiskThreshold &&
+    fresh(f.audioAggregationEndedAt);
+  // What an outcome that waits for the fraud check becomes, given where the check stands. Enrollment outcomes
+  // wait for it too: they invite an agent to enroll the caller.
   const onceScreened = (answer: PolicyDecision, screenedClean: boolean): PolicyDecision => {
     if (!f) {
       if (p.fraudScreening === 'OFF') return answer;
@@ -112,12 +121,12 @@ function expectedDecision({ authentication: a, fraud: f, streamingStatus }: Voic
     return 'NOT_AUTHENTICATED';
   }
   if (a.decision === 'NOT_ENOUGH_SPEECH') return pending;
-  if (a.decision === 'SPEAKER_ID_NOT_PROVIDED') return onceScreened('NOT_ENROLLED', true);
+  if (a.decision === 'SPEAKER_ID_NOT_PROVIDED') return onceScreened('NOT_ENROLLED', clean);
   if (a.decision !== 'ACCEPT' && a.decision !== 'SPEAKER_NOT_ENROLLED' && a.decision !== 'SPEAKER_OPTED_OUT' && a.decision !== 'SPEAKER_EXPIRED') return 'NOT_AUTHENTICATED';
   if (a.claim !== 'MATCH') return 'NOT_AUTHENTICATED';
-  if (a.decision === 'SPEAKER_NOT_ENROLLED') return onceScreened('NOT_ENROLLED', true);
-  if (a.decision === 'SPEAKER_OPTED_OUT') return onceScreened('OPTED_OUT', true);
-  if (a.decision === 'SPEAKER_EXPIRED') return onceScreened('EXPIRED', true);
+  if (a.decision === 'SPEAKER_NOT_ENROLLED') return onceScreened('NOT_ENROLLED', clean);
+  if (a.decision === 'SPEAKER_OPTED_OUT') return onceScreened('OPTED_OUT', clean);
+  if (a.decision === 'SPEAKER_EXPIRED') return onceScreened('EXPIRED', clean);
 
   const strictAccept =
     inRange(a.score) &&
@@ -127,13 +136,6 @@ function expectedDecision({ authentication: a, fraud: f, streamingStatus }: Voic
     a.score >= p.minAuthenticationScore &&
     fresh(a.audioAggregationEndedAt);
   if (!strictAccept) return 'NOT_AUTHENTICATED';
-  const clean =
-    f !== undefined &&
-    inRange(f.knownFraudsterRiskScore) &&
-    inRange(f.voiceSpoofingRiskScore) &&
-    inRange(f.riskThreshold) &&
-    f.riskThreshold <= p.fraudRiskThreshold &&
-    fresh(f.audioAggregationEndedAt);
   return onceScreened('AUTHENTICATED', clean);
 }
 

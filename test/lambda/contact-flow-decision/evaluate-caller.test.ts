@@ -10,7 +10,8 @@ import {
   VoiceIdUnexpectedResponseError,
 } from '../../../lambda/contact-flow-decision/domain/errors';
 import type { EvaluateSessionAnswer } from '../../../lambda/contact-flow-decision/domain/voice-id-outcome';
-import { evaluateCaller, type EvaluateCallerSettings } from '../../../lambda/contact-flow-decision/use-case/evaluate-caller';
+import { evaluateCaller, type EvaluateCallerSettings, recordRejectedEvent } from '../../../lambda/contact-flow-decision/use-case/evaluate-caller';
+import { InvalidEventError } from '../../../lambda/contact-flow-decision/domain/errors';
 import { FakeClock } from './support';
 
 /** In-memory Voice ID: answers from a script, taking `latencyMs` of fake time per call. */
@@ -304,6 +305,19 @@ describe('evaluate caller: recording', () => {
     const result = await run();
     expect(result).toMatchObject({ decision: 'AUTHENTICATED', recordStatus: 'FAILED', decisionId: '' });
     expect(result.recordError).toBe(store.failWith);
+  });
+
+  test('a rejected event is recorded within the budget counted from the start, not a fresh one', async () => {
+    const { clock, store } = setup(() => accepted());
+    const startedAt = clock.now();
+    const deps = { voiceId: new ScriptedVoiceId(clock, () => accepted()), store, clock, sleep: clock.sleep, random: () => 0.5 };
+    const error = new InvalidEventError('FLOW_PARAMETER_MISSPELT', 'misspelt', 'minAuthenticationScore');
+    clock.advance(6480); // parsing took (nearly) the whole budget
+    expect(await recordRejectedEvent(input.contactId, error, deps, settings, startedAt)).toMatchObject({ recordStatus: 'FAILED' });
+    expect(store.timeouts).toEqual([]);
+    clock.advance(-6480 + 1000);
+    expect(await recordRejectedEvent(input.contactId, error, deps, settings, startedAt)).toMatchObject({ recordStatus: 'RECORDED' });
+    expect(store.timeouts).toEqual([5500]);
   });
 
   describe('when the deployment requires a record of every authentication', () => {

@@ -247,12 +247,26 @@ describe('handler: fails closed, never throws', () => {
       body: evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'ACCEPT', score: 99, customerSpeakerId: other }, fraud: { decision: 'LOW_RISK' } }),
     }));
     const { result, output } = await captureOutput(() => handler(liveEvent(), lambdaContext()));
-    expect(result).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'SPEAKER_NOT_CLAIMED_CUSTOMER' });
+    // Voice ID's ACCEPT was about someone else: the flow sees no verdict or score it could branch on.
+    expect(result).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'SPEAKER_NOT_CLAIMED_CUSTOMER', authenticationDecision: 'NONE', authenticationScore: '' });
     for (const id of [other, CUSTOMER_ID]) {
       expect(output).not.toContain(id);
       expect(JSON.stringify(result)).not.toContain(id);
       expect(JSON.stringify(dynamoRequests)).not.toContain(id);
     }
+  });
+
+  test.each([
+    ['upper case', (id: string) => id.toUpperCase()],
+    ['a trailing space', (id: string) => `${id} `],
+    ['a prefix', (id: string) => `x${id}`],
+  ])('a CustomerSpeakerId that differs from the claim only by %s is another speaker', async (_label, vary) => {
+    const { handler } = handlerWith(() => ({
+      status: 200,
+      body: evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'ACCEPT', score: 99, customerSpeakerId: vary(CUSTOMER_ID) }, fraud: { decision: 'LOW_RISK' } }),
+    }));
+    const { result } = await captureOutput(() => handler(liveEvent(), lambdaContext()));
+    expect(result).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'SPEAKER_NOT_CLAIMED_CUSTOMER' });
   });
 
   test('no customerId parameter -> an ACCEPT is NOT_AUTHENTICATED (CUSTOMER_ID_NOT_CLAIMED)', async () => {

@@ -95,7 +95,7 @@ describe('only the claimed caller, on a strict and fresh result', () => {
     const contactId = nextContactId();
     await startCall(contactId, 'C1001', 'voice-ana', 12);
     const result = await decisionOf(contactFlowEvent({ contactId, customerId: 'C1002' }));
-    expect(result).toEqual(expect.objectContaining({ decision: 'NOT_AUTHENTICATED', reason: 'SPEAKER_NOT_CLAIMED_CUSTOMER', authenticationDecision: 'ACCEPT' }));
+    expect(result).toEqual(expect.objectContaining({ decision: 'NOT_AUTHENTICATED', reason: 'SPEAKER_NOT_CLAIMED_CUSTOMER', authenticationDecision: 'NONE', authenticationScore: '' }));
     const [record] = await world.recordsOf(contactId);
     expect(record).toEqual(expect.objectContaining({ claimedSpeaker: 'MISMATCH' }));
     expect(JSON.stringify(record)).not.toMatch(/C100[12]/);

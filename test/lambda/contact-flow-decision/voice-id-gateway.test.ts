@@ -89,6 +89,19 @@ describe('Voice ID gateway on the real SDK client (fake HTTP, no server)', () =>
     });
   });
 
+  test.each([
+    ['a string', 'KNOWN_FRAUDSTER'],
+    ['an object', { Reason: 'KNOWN_FRAUDSTER' }],
+    ['a list holding a non-string', [7]],
+  ])('fraud reasons sent as %s are an unknown reason (a fraud signal), never a failure of the call', async (_label, reasons) => {
+    const body = evaluateSessionBody({ streamingStatus: 'ONGOING', fraud: { decision: 'LOW_RISK', reasons: [] } }) as { FraudDetectionResult: Record<string, unknown> };
+    body.FraudDetectionResult.Reasons = reasons;
+    const { gateway } = gatewayAnswering(() => ({ status: 200, body }));
+    const evaluation = await gateway.evaluateSession('s1', { timeoutMs: 1000 });
+    expect(evaluation.fraud?.reasons).toEqual(['UNKNOWN']);
+    expect(evaluation.unrecognized).toContain('FraudDetectionResult.Reasons');
+  });
+
   test('a 2xx body the SDK cannot read fails closed (UNREADABLE_RESPONSE, not retried)', async () => {
     const error = await failure(() => ({ status: 200, body: { StreamingStatus: 'ONGOING', AuthenticationResult: { Decision: 'ACCEPT', AudioAggregationEndedAt: 'yesterday' } } }));
     expect(error).toMatchObject({ errorCode: 'VOICE_ID_UNEXPECTED_RESPONSE', retryable: false });
