@@ -168,22 +168,10 @@ function accepted(auth: AuthenticationOutcome, screening: FraudScreeningState, p
   const stale = staleness(auth.audioAggregationEndedAt, policy, nowMs);
   if (stale) return notAuthenticated(stale);
 
-  switch (screening.state) {
-    case 'CLEAN':
-      return { decision: 'AUTHENTICATED', reason: 'AUTHENTICATION_ACCEPTED' };
-    case 'OFF':
-      return { decision: 'AUTHENTICATED', reason: 'AUTHENTICATION_ACCEPTED_WITHOUT_FRAUD_SCREENING' };
-    case 'PENDING':
-      return speechPending(status, 'FRAUD_SPEECH_PENDING', 'FRAUD_NOT_ENOUGH_SPEECH');
-    case 'MISSING':
-      return isStreaming(status) ? { decision: 'RETRY', reason: 'FRAUD_RESULT_PENDING' } : notAuthenticated('FRAUD_RESULT_MISSING');
-    case 'UNKNOWN':
-      return notAuthenticated('FRAUD_DECISION_UNKNOWN');
-    case 'UNPROVEN':
-      return notAuthenticated(screening.reason);
-    default:
-      return assertNever(screening);
-  }
+  return afterScreening(screening, status, {
+    decision: 'AUTHENTICATED',
+    reason: screening.state === 'OFF' ? 'AUTHENTICATION_ACCEPTED_WITHOUT_FRAUD_SCREENING' : 'AUTHENTICATION_ACCEPTED',
+  });
 }
 
 /**
@@ -222,6 +210,7 @@ function fraudScreeningOf(fraud: FraudOutcome | undefined, policy: DeploymentPol
 }
 
 /** Rule 7: an enrollment outcome is answered only once the fraud check has completed. */
+/** `verdict` once the fraud check has completed and can be trusted (or the deployment does not screen); else what the check's state calls for. */
 function afterScreening(screening: FraudScreeningState, status: StreamingStatus, verdict: Verdict): Verdict {
   switch (screening.state) {
     case 'PENDING':

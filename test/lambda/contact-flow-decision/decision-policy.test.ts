@@ -1,3 +1,4 @@
+import { DEFAULT_POLICY } from './support';
 import fc from 'fast-check';
 import {
   CALLER_DECISIONS,
@@ -24,16 +25,7 @@ const NOW = Date.UTC(2025, 2, 14, 9, 30, 0);
 const FRESH = NOW - 20_000;
 const STALE = NOW - 1801_000;
 
-const POLICY: DeploymentPolicy = {
-  acceptanceThreshold: 90,
-  fraudRiskThreshold: 50,
-  minAuthenticationScore: 90,
-  maxKnownFraudsterRiskScore: 50,
-  maxVoiceSpoofingRiskScore: 50,
-  fraudScreening: 'REQUIRED',
-  maxResultAgeSeconds: 1800,
-  decisionRecord: 'BEST_EFFORT',
-};
+const POLICY: DeploymentPolicy = DEFAULT_POLICY;
 
 interface Case {
   readonly outcome: VoiceIdOutcome;

@@ -5,20 +5,10 @@ import { decisionIdOf, DecisionStoreError, DynamoDbDecisionStore } from '../../.
 import { buildDecisionRecord, type DecisionRecord } from '../../../lambda/contact-flow-decision/domain/decision-record';
 import type { EffectivePolicy } from '../../../lambda/contact-flow-decision/domain/policy';
 import { createTables, startLocalDynamoDb, type LocalDynamoDb } from '../../../local/harness/local-dynamodb';
-import { documentClientWith, fakeRequestHandler, type FakeHttpResponse } from './support';
+import { DEFAULT_POLICY, documentClientWith, fakeRequestHandler, type FakeHttpResponse } from './support';
 
 const NOW = Date.UTC(2025, 2, 14, 9, 30, 0, 123);
-const policy: EffectivePolicy = {
-  version: 'v7',
-  acceptanceThreshold: 90,
-  fraudRiskThreshold: 50,
-  minAuthenticationScore: 90,
-  maxKnownFraudsterRiskScore: 50,
-  maxVoiceSpoofingRiskScore: 50,
-  fraudScreening: 'REQUIRED',
-  maxResultAgeSeconds: 1800,
-  decisionRecord: 'BEST_EFFORT',
-};
+const policy: EffectivePolicy = { ...DEFAULT_POLICY, version: 'v7' };
 
 function highRiskRecord(): DecisionRecord {
   return buildDecisionRecord(

@@ -12,7 +12,7 @@ import {
 import type { EvaluateSessionAnswer } from '../../../lambda/contact-flow-decision/domain/voice-id-outcome';
 import { evaluateCaller, type EvaluateCallerSettings, recordRejectedEvent } from '../../../lambda/contact-flow-decision/use-case/evaluate-caller';
 import { InvalidEventError } from '../../../lambda/contact-flow-decision/domain/errors';
-import { FakeClock } from './support';
+import { DEFAULT_POLICY, FakeClock } from './support';
 
 /** In-memory Voice ID: answers from a script, taking `latencyMs` of fake time per call. */
 class ScriptedVoiceId implements VoiceIdGateway {
@@ -61,16 +61,7 @@ const input: ContactFlowInput = {
 };
 
 const settings: EvaluateCallerSettings = {
-  deploymentPolicy: {
-    acceptanceThreshold: 90,
-    fraudRiskThreshold: 50,
-    minAuthenticationScore: 90,
-    maxKnownFraudsterRiskScore: 50,
-    maxVoiceSpoofingRiskScore: 50,
-    fraudScreening: 'REQUIRED',
-    maxResultAgeSeconds: 1800,
-    decisionRecord: 'BEST_EFFORT',
-  },
+  deploymentPolicy: DEFAULT_POLICY,
   policyVersion: 'v7',
   retentionDays: 30,
   budgetMs: 6500,

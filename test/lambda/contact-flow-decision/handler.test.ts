@@ -7,7 +7,7 @@ import { SdkVoiceIdGateway } from '../../../lambda/contact-flow-decision/adapter
 import type { DecisionLambdaConfig } from '../../../lambda/contact-flow-decision/config';
 import { CALLER_DECISIONS } from '../../../lambda/contact-flow-decision/domain/decision-policy';
 import { createHandler, createRuntime, type DecisionHandler, INIT_FOLLOWED_DIRECTLY_MS, type InitTiming, initWaitMs, type RuntimeOrError } from '../../../lambda/contact-flow-decision/handler';
-import {
+import { DEFAULT_POLICY,
   CALLER_PHONE,
   captureOutput,
   CUSTOMER_ID,
@@ -25,16 +25,7 @@ const config: DecisionLambdaConfig = {
   voiceIdDomainId: 'Dom0123456789abcdefGHI',
   decisionsTableName: 'decisions-test',
   retentionDays: 30,
-  policy: {
-    acceptanceThreshold: 90,
-    fraudRiskThreshold: 50,
-    minAuthenticationScore: 90,
-    maxKnownFraudsterRiskScore: 50,
-    maxVoiceSpoofingRiskScore: 50,
-    fraudScreening: 'REQUIRED',
-    maxResultAgeSeconds: 1800,
-    decisionRecord: 'BEST_EFFORT',
-  },
+  policy: DEFAULT_POLICY,
   policyVersion: 'v7',
   budgetMs: 6500,
   pollIntervalMs: 100,

@@ -1,16 +1,8 @@
+import { DEFAULT_POLICY } from './support';
 import { InvalidEventError } from '../../../lambda/contact-flow-decision/domain/errors';
 import { type DeploymentPolicy, effectivePolicy, parsePolicyOverrides } from '../../../lambda/contact-flow-decision/domain/policy';
 
-const deployment: DeploymentPolicy = {
-  acceptanceThreshold: 90,
-  fraudRiskThreshold: 50,
-  minAuthenticationScore: 90,
-  maxKnownFraudsterRiskScore: 50,
-  maxVoiceSpoofingRiskScore: 60,
-  fraudScreening: 'REQUIRED',
-  maxResultAgeSeconds: 1800,
-  decisionRecord: 'BEST_EFFORT',
-};
+const deployment: DeploymentPolicy = { ...DEFAULT_POLICY, maxVoiceSpoofingRiskScore: 60 };
 
 describe('policy: flow parameters tighten, never loosen', () => {
   test('a higher minimum authentication score applies', () => {

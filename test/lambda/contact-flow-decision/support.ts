@@ -1,3 +1,4 @@
+import type { DeploymentPolicy } from '../../../lambda/contact-flow-decision/domain/policy';
 /**
  * Test support for the contact-flow decision Lambda: fixtures, a fake clock, and fake HTTP request
  * handlers that let the REAL SDK clients (serialisation, error parsing) run without any server.
@@ -7,6 +8,18 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { VoiceIDClient } from '@aws-sdk/client-voice-id';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** The deployment policy of a default deployment (Voice ID's recommended thresholds), for tests to vary. */
+export const DEFAULT_POLICY: DeploymentPolicy = {
+  acceptanceThreshold: 90,
+  fraudRiskThreshold: 50,
+  minAuthenticationScore: 90,
+  maxKnownFraudsterRiskScore: 50,
+  maxVoiceSpoofingRiskScore: 50,
+  fraudScreening: 'REQUIRED',
+  maxResultAgeSeconds: 1800,
+  decisionRecord: 'BEST_EFFORT',
+};
 
 export const FIXTURES_DIR = join(__dirname, '..', '..', 'fixtures', 'connect-events');
 
