@@ -105,7 +105,8 @@ export function parseConnectEvent(event: unknown): ContactFlowInput {
 }
 
 /**
- * A parameter that matches one of this function's names apart from case and separators is a mistake that
+ * A parameter that matches one of this function's names apart from case, separators, invisible characters
+ * or compatibility forms is a mistake that
  * would silently run the flow at the deployment's looser policy (`MinAuthenticationScore`,
  * `min_authentication_score`): it is refused. Other parameters are the flow's own business.
  */
@@ -119,8 +120,12 @@ function rejectMisspeltParameters(parameters: Readonly<Record<string, string>>):
   }
 }
 
+/**
+ * A name reduced to its ASCII letters and digits, lower case: compatibility forms (fullwidth letters) fold
+ * to ASCII first, and every separator, space or invisible character a copy-paste can bring in is dropped.
+ */
 function normalizedName(name: string): string {
-  return name.toLowerCase().replace(/[\s_.-]/g, '');
+  return name.normalize('NFKC').toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 function claimedCustomerIdOf(parameters: Readonly<Record<string, string>>): string | undefined {

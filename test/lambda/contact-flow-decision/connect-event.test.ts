@@ -90,6 +90,12 @@ describe('Connect event parsing: choosing the session', () => {
     ['customer_id', 'customerId'],
     ['SessionNameOrId', 'sessionNameOrId'],
     ['evaluate.initial.contact', 'evaluateInitialContact'],
+    // Pasted from a document: invisible characters, fullwidth letters, other separators.
+    ['min\u200bAuthenticationScore', 'minAuthenticationScore'],
+    ['minAuthenticationScore\u200d', 'minAuthenticationScore'],
+    ['\uff4d\uff49\uff4e\uff21\uff55\uff54\uff48\uff45\uff4e\uff54\uff49\uff43\uff41\uff54\uff49\uff4f\uff4e\uff33\uff43\uff4f\uff52\uff45', 'minAuthenticationScore'],
+    ['min/authentication/score', 'minAuthenticationScore'],
+    ['maxKnownFraudster+RiskScore', 'maxKnownFraudsterRiskScore'],
   ])('a parameter %p is refused as a misspelling of %p', (key, meant) => {
     const error = parseError(liveEvent({ [key]: '95' }));
     expect(error).toMatchObject({ errorCode: 'INVALID_EVENT', detail: 'FLOW_PARAMETER_MISSPELT', parameter: meant });
