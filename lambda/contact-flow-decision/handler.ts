@@ -21,7 +21,7 @@ import { DynamoDbDecisionStore } from './adapters/decision-store';
 import { SdkVoiceIdGateway } from './adapters/voice-id-gateway';
 import { type DecisionLambdaConfig, loadConfig } from './config';
 import { ConfigurationError, InvalidEventError } from './domain/errors';
-import { evaluateCaller, recordRejectedEvent, type EvaluateCallerDependencies } from './use-case/evaluate-caller';
+import { DECISION_NOT_RECORDED, evaluateCaller, recordRejectedEvent, type EvaluateCallerDependencies } from './use-case/evaluate-caller';
 
 /** Kept free of the Lambda's own remaining time for serialising the answer and flushing metrics. */
 export const HANDLER_SAFETY_MARGIN_MS = 300;
@@ -164,7 +164,12 @@ function observe(answer: DecisionAnswer, response: ConnectDecisionResponse, elap
     };
     if (answer.error) logger.warn('Decision: ERROR', { ...summary, error: describeError(answer.error) });
     else logger.info(`Decision: ${response.decision}`, summary);
-    if (answer.recordError) logger.error('Decision not recorded; the decision stands', { ...summary, recordError: describeError(answer.recordError) });
+    if (answer.recordError) {
+      // Under a required record the answer was lowered to NOT_AUTHENTICATED; a write that timed out may still have
+      // stored the AUTHENTICATED it carried, and this line is what tells an auditor the caller was not let through.
+      const outcome = answer.reason === DECISION_NOT_RECORDED ? 'answered NOT_AUTHENTICATED instead (the table may still hold the AUTHENTICATED record if the write timed out after succeeding)' : 'the decision stands';
+      logger.error(`Decision not recorded; ${outcome}`, { ...summary, recordError: describeError(answer.recordError) });
+    }
 
     metrics.addMetric(`Decision_${response.decision}`, MetricUnit.Count, 1);
     metrics.addMetric('EvaluationLatency', MetricUnit.Milliseconds, elapsedMs);

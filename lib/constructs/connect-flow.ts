@@ -215,7 +215,7 @@ export function renderVoiceIdAuthenticationFlow(settings: VoiceIdAuthenticationF
     NextRoute: settings.nextQueueArn !== undefined ? 'set-next-queue' : 'transfer-to-queue',
     // The Lambda already refuses an unrecorded AUTHENTICATED when records are required; the flow checks again,
     // so that a function whose configuration was edited in the console cannot grant it either.
-    RecordFailedRoute: settings.decisionRecordRequired ? 'mark-not-authenticated' : 'mark-authenticated',
+    RecordFailedRoute: settings.decisionRecordRequired ? 'mark-not-recorded' : 'mark-authenticated',
   };
   // After k retries, count the next one while k < maxRetries; otherwise stop retrying.
   for (let k = 0; k < MAX_FLOW_RETRIES; k++) {

@@ -10,7 +10,8 @@
  * Endpoints resolve the standard SDK way, so `AWS_ENDPOINT_URL_VOICE_ID` points it at an emulator.
  */
 import { withDeadline } from '../../shared/with-deadline';
-import { EvaluateSessionCommand, type EvaluateSessionCommandOutput, type VoiceIDClient } from '@aws-sdk/client-voice-id';
+import { EvaluateSessionCommand, type EvaluateSessionCommandOutput, type ServiceInputTypes, type ServiceOutputTypes, type VoiceIDClient } from '@aws-sdk/client-voice-id';
+import type { DeserializeMiddleware, InitializeMiddleware, Pluggable } from '@smithy/types';
 import {
   VoiceIdAccessDeniedError,
   VoiceIdConflictError,
@@ -48,7 +49,9 @@ export class SdkVoiceIdGateway implements VoiceIdGateway {
   constructor(
     readonly client: VoiceIDClient,
     private readonly domainId: string,
-  ) {}
+  ) {
+    client.middlewareStack.use(keepRawBody(client));
+  }
 
   async evaluateSession(sessionNameOrId: string, { timeoutMs }: EvaluateOptions): Promise<EvaluateSessionAnswer> {
     let output: EvaluateSessionCommandOutput;
@@ -59,27 +62,117 @@ export class SdkVoiceIdGateway implements VoiceIdGateway {
         (abortSignal) => this.client.send(new EvaluateSessionCommand({ DomainId: this.domainId, SessionNameOrId: sessionNameOrId }), { abortSignal }),
       );
     } catch (error: unknown) {
-      throw toVoiceIdError(error);
+      const failure = toVoiceIdError(error);
+      // A 2xx the SDK could not deserialize (a field in a format it does not expect) may still say HIGH_RISK.
+      if (failure instanceof VoiceIdUnexpectedResponseError) {
+        throw new VoiceIdUnexpectedResponseError(failure.detail, failure.message, { cause: error, partialAnswer: readLeniently(rawBodyOf(error)) });
+      }
+      throw failure;
     }
     // Outside the call's try: an answer that arrived but cannot be read is never a network error to retry,
     // nor may an earlier "speech pending" stand in for it (it may carry a fraud signal).
     try {
-      return toEvaluation(output);
+      const answer = toEvaluation(output);
+      if (answer.malformed.length === 0) return withoutMalformed(answer);
+      throw new VoiceIdUnexpectedResponseError('MALFORMED_RESPONSE', `Voice ID sent values of the wrong type in ${answer.malformed.join(', ')}`, {
+        partialAnswer: withoutMalformed(toEvaluation(output, { lenientNumbers: true })),
+      });
     } catch (error: unknown) {
+      if (error instanceof VoiceIdUnexpectedResponseError) throw error;
       throw new VoiceIdUnexpectedResponseError('UNREADABLE_RESPONSE', 'Voice ID sent an answer this function could not read', { cause: error });
     }
   }
 }
 
+/** Where {@link keepRawBody} leaves the raw response body on an error the call fails with. */
+const RAW_BODY = Symbol('voiceIdRawResponseBody');
+
+/**
+ * Keeps the raw body of the response (an EvaluateSession answer is a few hundred bytes) and hands it on with
+ * an error the call fails with, so that an answer the SDK cannot deserialize can still be read for a fraud
+ * signal. The body is buffered below the deserializer and given back to it as bytes, which it reads as usual.
+ */
+function keepRawBody(client: VoiceIDClient): Pluggable<ServiceInputTypes, ServiceOutputTypes> {
+  return {
+    applyToStack(stack) {
+      const attach: InitializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => async (args) => {
+          try {
+            return await next(args);
+          } catch (error: unknown) {
+            if (typeof error === 'object' && error !== null && context[RAW_BODY as unknown as string] instanceof Uint8Array) {
+              Object.defineProperty(error, RAW_BODY, { value: context[RAW_BODY as unknown as string], enumerable: false });
+            }
+            throw error;
+          }
+      };
+      const keep: DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => async (args) => {
+          const result = await next(args);
+          const response = result.response as { body?: unknown };
+          if (response && response.body !== undefined && response.body !== null) {
+            const bytes = response.body instanceof Uint8Array ? response.body : await client.config.streamCollector(response.body);
+            response.body = bytes;
+            context[RAW_BODY as unknown as string] = bytes;
+          }
+          return result;
+      };
+      stack.add(attach, { step: 'initialize', name: 'attachRawBodyToErrorMiddleware', override: true });
+      stack.addRelativeTo(keep, { relation: 'after', toMiddleware: 'deserializerMiddleware', name: 'keepRawBodyMiddleware', override: true });
+    },
+  };
+}
+
+function rawBodyOf(error: unknown): Uint8Array | undefined {
+  const raw = typeof error === 'object' && error !== null ? (error as { [RAW_BODY]?: unknown })[RAW_BODY] : undefined;
+  return raw instanceof Uint8Array ? raw : undefined;
+}
+
+/**
+ * The JSON of an answer the SDK could not deserialize, read as far as it goes. Its timestamps are never Dates
+ * here, so no result read this way is ever fresh enough to authenticate anybody: it can only show a fraud signal.
+ */
+export function readLeniently(raw: Uint8Array | undefined): EvaluateSessionAnswer | undefined {
+  if (!raw) return undefined;
+  try {
+    const json: unknown = JSON.parse(new TextDecoder().decode(raw));
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+    return withoutMalformed(toEvaluation(json as EvaluateSessionCommandOutput, { lenientNumbers: true }));
+  } catch {
+    return undefined;
+  }
+}
+
+function withoutMalformed({ malformed: _malformed, ...answer }: MappedAnswer): EvaluateSessionAnswer {
+  return answer;
+}
+
+/** An answer with the fields whose values had the wrong type (a number sent as a string, say). */
+type MappedAnswer = EvaluateSessionAnswer & { readonly malformed: readonly string[] };
+
 /**
  * SDK response -> domain answer. A value this code does not know becomes `UNKNOWN` (and its field is listed
  * in `unrecognized`) instead of failing the whole answer: a fraud signal in the same answer must still win,
  * and the policy never authenticates on an unknown value. Scores and thresholds are kept as sent; the policy
- * judges their range. The CustomerSpeakerId is handed on only for {@link bindToClaim}.
+ * judges their range. A value of the wrong type (a number sent as a string, a timestamp that is not one) is
+ * listed in `malformed` and read as NaN, or with `lenientNumbers` as the number a decimal string spells, so that
+ * a fraud signal sent that way is not lost. The CustomerSpeakerId is handed on only for {@link bindToClaim}.
  */
-export function toEvaluation(output: EvaluateSessionCommandOutput): EvaluateSessionAnswer {
+export function toEvaluation(output: EvaluateSessionCommandOutput, { lenientNumbers = false } = {}): MappedAnswer {
   const { AuthenticationResult: auth, FraudDetectionResult: fraud } = output;
   const unrecognized: string[] = [];
+  const malformed: string[] = [];
+  // A number sent as a decimal string is malformed; read leniently (only to find a fraud signal) it counts as that number.
+  const numberOf = (value: unknown, field: string): number | undefined => {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'number') return value;
+    malformed.push(field);
+    return lenientNumbers && typeof value === 'string' && DECIMAL.test(value) ? Number(value) : Number.NaN;
+  };
+  const epochMillisOf = (value: unknown, field: string): number | undefined => {
+    if (value === undefined || value === null) return undefined;
+    if (value instanceof Date) return value.getTime();
+    malformed.push(field);
+    return Number.NaN;
+  };
   const known = <T extends string>(allowed: readonly T[], value: string | undefined, field: string): T | Unknown => {
     if (value !== undefined && (allowed as readonly string[]).includes(value)) return value as T;
     unrecognized.push(field);
@@ -93,9 +186,9 @@ export function toEvaluation(output: EvaluateSessionCommandOutput): EvaluateSess
     ...(auth && {
       authentication: {
         decision: known(AUTHENTICATION_DECISIONS, auth.Decision, 'AuthenticationResult.Decision'),
-        score: numberOf(auth.Score),
-        acceptanceThreshold: numberOf(auth.Configuration?.AcceptanceThreshold),
-        audioAggregationEndedAt: epochMillisOf(auth.AudioAggregationEndedAt),
+        score: numberOf(auth.Score, 'AuthenticationResult.Score'),
+        acceptanceThreshold: numberOf(auth.Configuration?.AcceptanceThreshold, 'AuthenticationResult.Configuration.AcceptanceThreshold'),
+        audioAggregationEndedAt: epochMillisOf(auth.AudioAggregationEndedAt, 'AuthenticationResult.AudioAggregationEndedAt'),
         resultId: auth.AuthenticationResultId,
         generatedSpeakerId: auth.GeneratedSpeakerId,
         customerSpeakerId: auth.CustomerSpeakerId,
@@ -110,30 +203,22 @@ export function toEvaluation(output: EvaluateSessionCommandOutput): EvaluateSess
           : fraud.Reasons === undefined || fraud.Reasons === null
             ? []
             : [known(FRAUD_REASONS, undefined, 'FraudDetectionResult.Reasons')],
-        knownFraudsterRiskScore: numberOf(fraud.RiskDetails?.KnownFraudsterRisk?.RiskScore),
-        voiceSpoofingRiskScore: numberOf(fraud.RiskDetails?.VoiceSpoofingRisk?.RiskScore),
-        riskThreshold: numberOf(fraud.Configuration?.RiskThreshold),
-        audioAggregationEndedAt: epochMillisOf(fraud.AudioAggregationEndedAt),
+        knownFraudsterRiskScore: numberOf(fraud.RiskDetails?.KnownFraudsterRisk?.RiskScore, 'FraudDetectionResult.RiskDetails.KnownFraudsterRisk.RiskScore'),
+        voiceSpoofingRiskScore: numberOf(fraud.RiskDetails?.VoiceSpoofingRisk?.RiskScore, 'FraudDetectionResult.RiskDetails.VoiceSpoofingRisk.RiskScore'),
+        riskThreshold: numberOf(fraud.Configuration?.RiskThreshold, 'FraudDetectionResult.Configuration.RiskThreshold'),
+        audioAggregationEndedAt: epochMillisOf(fraud.AudioAggregationEndedAt, 'FraudDetectionResult.AudioAggregationEndedAt'),
         resultId: fraud.FraudDetectionResultId,
         watchlistId: fraud.Configuration?.WatchlistId,
         generatedFraudsterId: fraud.RiskDetails?.KnownFraudsterRisk?.GeneratedFraudsterId,
       },
     }),
     unrecognized: [...new Set(unrecognized)],
+    malformed,
   };
 }
 
-/** A number as sent (NaN for anything that is not one, which the policy never accepts), or undefined when absent. */
-function numberOf(value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  return typeof value === 'number' ? value : Number.NaN;
-}
-
-/** The SDK parses timestamps into Dates; anything else counts as unknown (never fresh). */
-function epochMillisOf(value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  return value instanceof Date ? value.getTime() : Number.NaN;
-}
+/** A plain decimal number, as a string. */
+const DECIMAL = /^-?\d{1,3}(\.\d+)?$/;
 
 const THROTTLING_NAMES = new Set(['ThrottlingException', 'TooManyRequestsException', 'ThrottledException', 'RequestLimitExceeded', 'SlowDown']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED']);

@@ -10,6 +10,8 @@
  */
 
 /** Values of `errorCode` in the response. */
+import type { EvaluateSessionAnswer } from './voice-id-outcome';
+
 export const ERROR_CODES = [
   'INVALID_EVENT',
   'CONFIGURATION_ERROR',
@@ -156,7 +158,13 @@ export class VoiceIdConflictError extends VoiceIdError {
 export class VoiceIdUnexpectedResponseError extends VoiceIdError {
   readonly errorCode = 'VOICE_ID_UNEXPECTED_RESPONSE';
   readonly retryable = false;
-  constructor(detail: string, message: string, options?: { cause?: unknown }) {
+  /**
+   * What could still be read of the answer (numbers sent as strings read as numbers, timestamps never), for one
+   * purpose only: a fraud signal in it still makes the caller HIGH_RISK. Nothing else is ever decided on it.
+   */
+  readonly partialAnswer?: EvaluateSessionAnswer;
+  constructor(detail: string, message: string, options?: { cause?: unknown; partialAnswer?: EvaluateSessionAnswer }) {
     super(detail, message, options);
+    this.partialAnswer = options?.partialAnswer;
   }
 }

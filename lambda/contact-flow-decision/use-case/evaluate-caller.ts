@@ -243,7 +243,7 @@ async function evaluateWithinBudget(
       // An answer came that nobody can read (it may hold a fraud signal): the earlier "speech pending" is no
       // longer Voice ID's latest word, so it must not stand in for it.
       if (lastError instanceof VoiceIdUnexpectedResponseError) {
-        latest = undefined;
+        latest = fraudSignalIn(lastError, claimedCustomerId, policy, clock.now());
         break;
       }
       // A pending answer already seen is still the honest answer to a call that failed (RETRY); do not turn it into ERROR.
@@ -260,6 +260,18 @@ async function evaluateWithinBudget(
   // The last failure names the problem (VOICE_ID_THROTTLED after retries, DEADLINE_EXCEEDED for timeouts, ...).
   if (lastError) return { error: lastError, calls, retries };
   return { error: new DeadlineExceededError('NO_TIME_FOR_VOICE_ID', 'The budget left no time to call Voice ID'), calls, retries };
+}
+
+/**
+ * The one thing an answer that could not be read properly may still decide: a fraud signal in it makes the
+ * caller HIGH_RISK (a new timestamp format must not turn a known fraudster into an ERROR routed like any
+ * caller). Anything else it says is not trusted, and the call ends in ERROR.
+ */
+function fraudSignalIn(error: VoiceIdUnexpectedResponseError, claimedCustomerId: string | undefined, policy: EffectivePolicy, nowMs: number): { evaluation: VoiceIdEvaluation; verdict: Verdict } | undefined {
+  if (!error.partialAnswer) return undefined;
+  const evaluation = bindToClaim(error.partialAnswer, claimedCustomerId);
+  const verdict = decide(evaluation, policy, nowMs);
+  return verdict.decision === 'HIGH_RISK' ? { evaluation, verdict } : undefined;
 }
 
 function definedOnly<T extends object>(value: T): T {

@@ -228,6 +228,20 @@ describe('evaluate caller: retries', () => {
     expect(await run()).toMatchObject({ decision: 'ERROR', reason: 'UNREADABLE_RESPONSE', error: { errorCode: 'VOICE_ID_UNEXPECTED_RESPONSE' }, voiceIdCalls: 2 });
   });
 
+  test('a fraud signal in an answer that could not be read properly still wins: HIGH_RISK, not ERROR', async () => {
+    const partialAnswer: EvaluateSessionAnswer = {
+      ...accepted(),
+      fraud: { decision: 'LOW_RISK', reasons: [], knownFraudsterRiskScore: 99, voiceSpoofingRiskScore: 1, riskThreshold: 50, audioAggregationEndedAt: Number.NaN },
+    };
+    const { run } = setup((call) => (call === 1 ? pending() : new VoiceIdUnexpectedResponseError('MALFORMED_RESPONSE', 'scores as strings', { partialAnswer })));
+    expect(await run()).toMatchObject({ decision: 'HIGH_RISK', reason: 'KNOWN_FRAUDSTER_RISK_AT_OR_ABOVE_MAX', voiceIdCalls: 2 });
+  });
+
+  test('an answer that could not be read properly never authenticates, even when what was read of it is a clean ACCEPT', async () => {
+    const { run } = setup(() => new VoiceIdUnexpectedResponseError('MALFORMED_RESPONSE', 'a score as a string', { partialAnswer: accepted() }));
+    expect(await run()).toMatchObject({ decision: 'ERROR', reason: 'MALFORMED_RESPONSE', error: { errorCode: 'VOICE_ID_UNEXPECTED_RESPONSE' }, voiceIdCalls: 1 });
+  });
+
   test('an answer with unknown values after a pending one is decided on, not answered with the earlier RETRY', async () => {
     const unknownHighRisk = (): EvaluateSessionAnswer => ({
       ...accepted(),

@@ -1,6 +1,6 @@
-import { SdkVoiceIdGateway, toVoiceIdError } from '../../../lambda/contact-flow-decision/adapters/voice-id-gateway';
+import { readLeniently, SdkVoiceIdGateway, toVoiceIdError } from '../../../lambda/contact-flow-decision/adapters/voice-id-gateway';
 import { bindToClaim } from '../../../lambda/contact-flow-decision/domain/voice-id-outcome';
-import { VoiceIdError } from '../../../lambda/contact-flow-decision/domain/errors';
+import { VoiceIdError, VoiceIdUnexpectedResponseError } from '../../../lambda/contact-flow-decision/domain/errors';
 import { CUSTOMER_SPEAKER_ID, evaluateSessionBody, fakeRequestHandler, type FakeHttpResponse, voiceIdClientWith } from './support';
 
 const DOMAIN_ID = 'Dom0123456789abcdefGHI';
@@ -105,6 +105,29 @@ describe('Voice ID gateway on the real SDK client (fake HTTP, no server)', () =>
   test('a 2xx body the SDK cannot read fails closed (UNREADABLE_RESPONSE, not retried)', async () => {
     const error = await failure(() => ({ status: 200, body: { StreamingStatus: 'ONGOING', AuthenticationResult: { Decision: 'ACCEPT', AudioAggregationEndedAt: 'yesterday' } } }));
     expect(error).toMatchObject({ errorCode: 'VOICE_ID_UNEXPECTED_RESPONSE', retryable: false });
+  });
+
+  test('a 2xx the SDK cannot deserialize still hands on what can be read of it, for a fraud signal only (no timestamp is ever read)', async () => {
+    const body = evaluateSessionBody({ streamingStatus: 'ENDED', auth: { decision: 'ACCEPT', score: 99 }, fraud: { decision: 'HIGH_RISK', reasons: ['KNOWN_FRAUDSTER'], knownFraudster: 98, spoofing: 1 } });
+    (body.AuthenticationResult as Record<string, unknown>).AudioAggregationEndedAt = '2026-12-04T14:24:43Z';
+    const error = await failure(() => ({ status: 200, body }));
+    expect(error).toBeInstanceOf(VoiceIdUnexpectedResponseError);
+    const partial = (error as VoiceIdUnexpectedResponseError).partialAnswer;
+    expect(partial?.fraud).toMatchObject({ decision: 'HIGH_RISK', reasons: ['KNOWN_FRAUDSTER'], knownFraudsterRiskScore: 98 });
+    expect(partial?.authentication?.audioAggregationEndedAt).toBeNaN();
+  });
+
+  test('numbers sent as strings make the answer malformed; read leniently, a risk score of "99" is 99', async () => {
+    const body = evaluateSessionBody({ streamingStatus: 'ONGOING', auth: { decision: 'ACCEPT', score: 99 }, fraud: { decision: 'LOW_RISK', knownFraudster: 1, spoofing: 1 } });
+    ((body.FraudDetectionResult as { RiskDetails: { KnownFraudsterRisk: Record<string, unknown> } }).RiskDetails.KnownFraudsterRisk).RiskScore = '99';
+    const error = await failure(() => ({ status: 200, body }));
+    expect(error).toMatchObject({ errorCode: 'VOICE_ID_UNEXPECTED_RESPONSE', detail: 'MALFORMED_RESPONSE', retryable: false });
+    expect(error.message).toContain('FraudDetectionResult.RiskDetails.KnownFraudsterRisk.RiskScore');
+    expect((error as VoiceIdUnexpectedResponseError).partialAnswer?.fraud?.knownFraudsterRiskScore).toBe(99);
+  });
+
+  test.each(['not json', '[1,2]', 'null', ''])('a raw body %p leaves nothing to read', (text) => {
+    expect(readLeniently(new TextEncoder().encode(text))).toBeUndefined();
   });
 
   test.each([

@@ -378,6 +378,8 @@ describe('settings in the rendered flow', () => {
   ])('records required %p: AUTHENTICATED with recordStatus %p sets voiceIdAuthenticated=%p', (decisionRecordRequired, recordStatus, authenticated) => {
     const outcome = simulate(render({ decisionRecordRequired }), always('AUTHENTICATED', recordStatus));
     expect(outcome.attributes.voiceIdAuthenticated).toBe(authenticated);
+    // A downstream flow or agent reading voiceIdDecision must not see AUTHENTICATED for a caller the flow did not authenticate.
+    expect(outcome.attributes.voiceIdDecision).toBe(authenticated === 'true' ? 'AUTHENTICATED' : 'NOT_AUTHENTICATED');
   });
 
   test('retry counters above maxRetries are pruned from the flow', () => {
