@@ -283,11 +283,11 @@ export class ConnectVoiceIdIntegration extends Construct {
         reason: 'DeleteIntegrationAssociation acts on the association the handler created, whose id Connect generates; the wildcard stays inside this instance.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${accountForNag(stack)}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect*]`,
+        id: `AwsSolutions-IAM5[Resource::arn:${partitionForNag(stack)}:iam::${accountForNag(stack)}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect*]`,
         reason: 'Connect adds the Voice ID policy to its service-linked role, whose name carries a generated suffix (AWSServiceRoleForAmazonConnect_<id>); AWS documents exactly this pattern.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:events:${regionForNag(stack)}:${accountForNag(stack)}:rule/*]`,
+        id: `AwsSolutions-IAM5[Resource::arn:${partitionForNag(stack)}:events:${regionForNag(stack)}:${accountForNag(stack)}:rule/*]`,
         reason:
           'Connect names its managed Voice ID rule itself; events:ManagedBy = connect.amazonaws.com limits the changing actions to rules Connect manages, and ListTargetsByRule only reads.',
       },
@@ -395,6 +395,10 @@ function instanceArnForNag(instanceArn: string): string {
 }
 function accountForNag(stack: Stack): string {
   return Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+}
+/** A literal once the region is known and cdk.json's `@aws-cdk/core:target-partitions` names the partitions. */
+function partitionForNag(stack: Stack): string {
+  return Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
 }
 function regionForNag(stack: Stack): string {
   return Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
