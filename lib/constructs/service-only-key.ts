@@ -161,7 +161,8 @@ interface ResolvedStatement {
   Sid?: string;
   Effect: string;
   Principal?: { AWS?: unknown; Service?: unknown } | string;
-  Action: string | string[];
+  Action?: string | string[];
+  NotAction?: string | string[];
   Condition?: Record<string, Record<string, unknown>>;
 }
 
@@ -170,16 +171,22 @@ function unconditionedUseOf(policy: { Statement?: ResolvedStatement[] } | undefi
   const findings: string[] = [];
   for (const statement of policy?.Statement ?? []) {
     if (statement.Effect !== 'Allow') continue;
-    const uses = [statement.Action].flat().flatMap((pattern) => KEY_USE_ACTIONS.filter((action) => actionMatches(pattern, action)));
+    // NotAction allows every action it does not name.
+    const uses =
+      statement.NotAction !== undefined
+        ? KEY_USE_ACTIONS.filter((action) => ![statement.NotAction].flat().some((pattern) => actionMatches(pattern as string, action)))
+        : [statement.Action ?? []].flat().flatMap((pattern) => KEY_USE_ACTIONS.filter((action) => actionMatches(pattern, action)));
     if (uses.length === 0) continue;
-    const name = statement.Sid ?? JSON.stringify(statement.Action);
+    const name = statement.Sid ?? JSON.stringify(statement.Action ?? statement.NotAction);
     const keys = Object.values(statement.Condition ?? {}).flatMap((c) => Object.keys(c));
+    // Only an exact match restricts: StringLike "*" or StringNotEquals on the same keys would let anything through.
+    const exact = Object.keys(statement.Condition?.StringEquals ?? {});
     const principal = statement.Principal;
     if (typeof principal === 'object' && principal.Service !== undefined && principal.AWS === undefined) {
-      if (keys.length === 0) findings.push(`ServiceOnlyKey: statement ${name} lets a service principal use the key without conditions`);
+      if (keys.length === 0 || Object.keys(statement.Condition ?? {}).every((operator) => operator.startsWith('StringNot') || operator.startsWith('ArnNot'))) findings.push(`ServiceOnlyKey: statement ${name} lets a service principal use the key without conditions`);
     } else if (typeof principal === 'object' && principal.AWS !== undefined && principal.Service === undefined) {
-      if (!keys.includes('kms:ViaService') || !keys.includes('kms:CallerAccount')) {
-        findings.push(`ServiceOnlyKey: statement ${name} lets IAM principals use the key (${uses.join(', ')}) without kms:ViaService and kms:CallerAccount`);
+      if (!exact.includes('kms:ViaService') || !exact.includes('kms:CallerAccount')) {
+        findings.push(`ServiceOnlyKey: statement ${name} lets IAM principals use the key (${uses.join(', ')}) without kms:ViaService and kms:CallerAccount under StringEquals`);
       }
       if (uses.includes('kms:CreateGrant') && statement.Condition?.Bool?.['kms:GrantIsForAWSResource'] !== 'true') {
         findings.push(`ServiceOnlyKey: statement ${name} allows kms:CreateGrant without kms:GrantIsForAWSResource`);

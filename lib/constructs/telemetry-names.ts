@@ -10,13 +10,16 @@ import { Construct } from 'constructs';
 export interface TelemetryNames {
   /** Every log group of the app is named under this prefix, e.g. `/voice-id-connect/dev/`. */
   readonly logGroupNamePrefix: string;
-  /** Every alarm and SNS topic of the app is named with this prefix, e.g. `voice-id-connect-dev-`. */
+  /**
+   * Every alarm and SNS topic of the app is named with this prefix, e.g. `voice-id-connect-dev_`. It ends in a
+   * character stage names cannot hold, so that stage `dev`'s prefix does not also match stage `dev-eu`'s names.
+   */
   readonly resourceNamePrefix: string;
 }
 
 /** The names one stage of the app uses. */
 export function telemetryNamesFor(appName: string, stage: string): TelemetryNames {
-  return { logGroupNamePrefix: `/${appName}/${stage}/`, resourceNamePrefix: `${appName}-${stage}-` };
+  return { logGroupNamePrefix: `/${appName}/${stage}/`, resourceNamePrefix: `${appName}-${stage}_` };
 }
 
 /**

@@ -78,7 +78,7 @@ describe('contact-flow decision function', () => {
       },
     );
     const checkRecord = flow.Actions.find((a) => a.Identifier === 'check-record')!;
-    expect(checkRecord.Transitions.Conditions?.find((c) => c.Condition.Operands.includes('FAILED'))?.NextAction).toBe('mark-not-authenticated');
+    expect(checkRecord.Transitions.Conditions?.find((c) => c.Condition.Operands.includes('FAILED'))?.NextAction).toBe('mark-not-recorded');
   });
 
   test('policy thresholds from configuration reach the function, and change its policy version', () => {
@@ -126,11 +126,11 @@ describe('contact-flow decision function', () => {
   test('names its alarms and log group under the stage\'s prefixes, which the telemetry key and the topic policy name', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: { AlarmName: string } }).Properties.AlarmName);
     expect(alarms).toEqual([
-      'voice-id-connect-dev-contact-flow-decision-errors',
-      'voice-id-connect-dev-contact-flow-decision-throttles',
-      'voice-id-connect-dev-contact-flow-decision-duration-near-budget',
-      'voice-id-connect-dev-contact-flow-decision-record-failures',
-      'voice-id-connect-dev-contact-flow-decision-decision-errors',
+      'voice-id-connect-dev_contact-flow-decision-errors',
+      'voice-id-connect-dev_contact-flow-decision-throttles',
+      'voice-id-connect-dev_contact-flow-decision-duration-near-budget',
+      'voice-id-connect-dev_contact-flow-decision-record-failures',
+      'voice-id-connect-dev_contact-flow-decision-decision-errors',
     ]);
     template.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: { 'Fn::Join': ['', ['/voice-id-connect/dev/contact-flow-decision/', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]] },
@@ -142,7 +142,7 @@ describe('telemetry encryption', () => {
   test('log groups and the alarm topic use the telemetry key, not the data key', () => {
     const telemetryKey = { 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('TelemetryKey') }) };
     template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: telemetryKey });
-    template.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: telemetryKey, TopicName: 'voice-id-connect-dev-alarms' });
+    template.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: telemetryKey, TopicName: 'voice-id-connect-dev_alarms' });
   });
 });
 

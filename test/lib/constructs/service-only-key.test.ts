@@ -84,6 +84,37 @@ describe('ServiceOnlyKey', () => {
         ),
       /allows kms:CreateGrant without kms:GrantIsForAWSResource/,
     ],
+    [
+      'an account statement whose kms:ViaService matches anything (StringLike *)',
+      (key: ServiceOnlyKey) =>
+        key.addToResourcePolicy(
+          new iam.PolicyStatement({
+            principals: [new iam.AccountRootPrincipal()],
+            actions: ['kms:Decrypt'],
+            resources: ['*'],
+            conditions: { StringLike: { 'kms:ViaService': '*', 'kms:CallerAccount': '*' } },
+          }),
+        ),
+      /without kms:ViaService and kms:CallerAccount under StringEquals/,
+    ],
+    [
+      'an account statement that allows everything but administration (NotAction)',
+      (key: ServiceOnlyKey) => key.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AccountRootPrincipal()], notActions: ['kms:PutKeyPolicy'], resources: ['*'] })),
+      /lets IAM principals use the key \(kms:Encrypt/,
+    ],
+    [
+      'a service principal statement whose only conditions exclude something',
+      (key: ServiceOnlyKey) =>
+        key.addToResourcePolicy(
+          new iam.PolicyStatement({
+            principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+            actions: ['kms:Decrypt'],
+            resources: ['*'],
+            conditions: { StringNotEquals: { 'aws:SourceAccount': '111122223333' } },
+          }),
+        ),
+      /lets a service principal use the key without conditions/,
+    ],
     ['any principal', (key: ServiceOnlyKey) => key.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['kms:Decrypt'], resources: ['*'] })), /without kms:ViaService/],
   ])('fails synth on %s', (_label, addStatement, message) => {
     const { app, key } = fixture();
