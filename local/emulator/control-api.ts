@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { VoiceIdService } from './service';
-import { ControlError, endSession, locateSession, sessionSummary, startSession, startStreaming, updateSession } from './session-control';
+import { ControlError, endSession, locateSession, sessionSummary, startSession, speak, startStreaming, updateSession } from './session-control';
 
 /** One control API answer. */
 export interface ControlResponse {
@@ -41,6 +41,7 @@ const startSessionSchema = z
     speechRate: z.number().positive().max(100).optional(),
     streamingStartDelaySeconds: z.number().min(0).optional(),
     startStreaming: z.boolean().optional(),
+    speaking: z.boolean().optional(),
     authentication: authenticationSchema.optional(),
     fraudDetection: fraudSchema.optional(),
   })
@@ -57,6 +58,8 @@ const updateSessionSchema = z
   .strict();
 
 const sessionRefSchema = z.object({ domainId: z.string().regex(ID22).optional() }).strict();
+
+const speechSchema = z.object({ domainId: z.string().regex(ID22).optional(), speaking: z.boolean() }).strict();
 
 const faultSchema = z
   .object({
@@ -152,6 +155,10 @@ export async function handleControl(service: VoiceIdService, method: string, pat
       }
       if (parts.length === 2 && method === 'GET') return { status: 200, body: sessionSummary(ctx, locateSession(ctx, parts[1], domainId).session) };
       if (parts.length === 3 && method === 'POST') {
+        if (parts[2] === 'speech') {
+          const u = parse(speechSchema, body);
+          return { status: 200, body: sessionSummary(ctx, speak(ctx, parts[1], u.domainId ?? domainId, u.speaking)) };
+        }
         const ref = parts[2] === 'config' ? undefined : parse(sessionRefSchema, body);
         const dom = ref?.domainId ?? domainId;
         if (parts[2] === 'end') return { status: 200, body: sessionSummary(ctx, endSession(ctx, parts[1], dom)) };

@@ -12,6 +12,8 @@ export interface StartSessionRequest {
   streamingStartDelaySeconds?: number;
   /** false keeps the session in PENDING_CONFIGURATION until startStreaming(). @default true */
   startStreaming?: boolean;
+  /** false: the caller is silent until speak(true). @default true (speaking from the start of streaming) */
+  speaking?: boolean;
   authentication?: { enabled?: boolean; acceptanceThreshold?: number; minimumSpeechSeconds?: number };
   fraudDetection?: { enabled?: boolean; riskThreshold?: number; watchlistId?: string; minimumSpeechSeconds?: number };
 }
@@ -91,6 +93,11 @@ export class EmulatorControl {
   /** Starts streaming for a session created with `startStreaming: false`. */
   startStreaming(nameOrId: string, domainId?: string): Promise<SessionInfo> {
     return this.call('POST', `sessions/${encodeURIComponent(nameOrId)}/start`, { domainId });
+  }
+
+  /** The caller starts (true) or stops (false) talking, as in a flow's listening window. */
+  speak(nameOrId: string, speaking: boolean, domainId?: string): Promise<SessionInfo> {
+    return this.call('POST', `sessions/${encodeURIComponent(nameOrId)}/speech`, { domainId, speaking });
   }
 
   endSession(nameOrId: string, domainId?: string): Promise<SessionInfo> {

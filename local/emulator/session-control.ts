@@ -3,7 +3,7 @@ import type { SpeechAnalysis } from '../audio';
 import { analyzeVoiceIdAudio } from './audio-rules';
 import { getWatchlist, type ServiceContext } from './context';
 import { newGeneratedId } from './ids';
-import { findSession, streamingStatus } from './sessions';
+import { findSession, setSpeaking, streamingStatus } from './sessions';
 import type { DomainState, SessionRecord } from './world';
 
 /** A control request that cannot be carried out; `status` is the HTTP status of the control API answer. */
@@ -27,6 +27,8 @@ export interface StartSessionInput {
   readonly streamingStartDelaySeconds?: number;
   /** false: the session waits in PENDING_CONFIGURATION until `POST /_control/sessions/<id>/start`. */
   readonly startStreaming?: boolean;
+  /** false: the caller is silent until `POST /_control/sessions/<id>/speech` says they speak. @default true (from the start of streaming) */
+  readonly speaking?: boolean;
   readonly authentication?: { readonly enabled?: boolean; readonly acceptanceThreshold?: number; readonly minimumSpeechSeconds?: number };
   readonly fraudDetection?: { readonly enabled?: boolean; readonly riskThreshold?: number; readonly watchlistId?: string; readonly minimumSpeechSeconds?: number };
 }
@@ -84,6 +86,7 @@ export async function startSession(ctx: ServiceContext, input: StartSessionInput
     streamingStartsAt: input.startStreaming === false ? null : startNow + (input.streamingStartDelaySeconds ?? 0) * 1000,
     customerSpeakerId: input.customerSpeakerId,
     speechRate: input.speechRate ?? 1,
+    ...(input.speaking === false && { speaking: [] }),
     authentication: {
       enabled: input.authentication?.enabled ?? true,
       acceptanceThreshold: input.authentication?.acceptanceThreshold ?? 90,
@@ -119,6 +122,14 @@ export function endSession(ctx: ServiceContext, nameOrId: string, domainId?: str
     session.endedAt = now;
     ctx.markDirty();
   }
+  return session;
+}
+
+/** The caller starts or stops talking: a flow's listening window opens or closes. */
+export function speak(ctx: ServiceContext, nameOrId: string, domainId: string | undefined, speaking: boolean): SessionRecord {
+  const { session } = locateSession(ctx, nameOrId, domainId);
+  setSpeaking(session, speaking, ctx.clock.now());
+  ctx.markDirty();
   return session;
 }
 

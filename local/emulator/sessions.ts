@@ -16,11 +16,42 @@ export function streamingStatus(s: SessionRecord, now: number): StreamingStatus 
   return 'ONGOING';
 }
 
-/** Net speech streamed by `now`: it accrues at `speechRate` per second of streaming until the audio runs out. */
-export function speechAt(s: SessionRecord, now: number): number {
-  if (s.streamingStartsAt === null || now <= s.streamingStartsAt) return 0;
+/** The spans of streaming up to `now` in which the caller spoke, in order. */
+function speechSpans(s: SessionRecord, now: number): Array<readonly [number, number]> {
+  if (s.streamingStartsAt === null) return [];
+  const start = s.streamingStartsAt;
   const until = Math.min(now, sessionEndsAt(s) ?? now);
-  return Math.max(0, Math.min(s.audio.netSpeechSeconds, (s.speechRate * (until - s.streamingStartsAt)) / 1000));
+  const spans = s.speaking ? s.speaking.map((p) => [p.from, p.to ?? until] as const) : [[start, until] as const];
+  return spans.map(([from, to]) => [Math.max(from, start), Math.min(to, until)] as const).filter(([from, to]) => to > from);
+}
+
+/** Net speech streamed by `now`: it accrues at `speechRate` per second the caller speaks while streaming, until the audio runs out. */
+export function speechAt(s: SessionRecord, now: number): number {
+  const seconds = speechSpans(s, now).reduce((sum, [from, to]) => sum + (to - from) / 1000, 0);
+  return Math.max(0, Math.min(s.audio.netSpeechSeconds, s.speechRate * seconds));
+}
+
+/** When the last speech counted by `now` arrived: the end of the caller's last words, or when the audio ran out. */
+export function lastSpeechAt(s: SessionRecord, now: number): number | undefined {
+  let accrued = 0;
+  let last: number | undefined;
+  for (const [from, to] of speechSpans(s, now)) {
+    const rate = Math.max(s.speechRate, 1e-9);
+    const left = s.audio.netSpeechSeconds - accrued;
+    const spanSpeech = (rate * (to - from)) / 1000;
+    if (spanSpeech >= left) return from + (left / rate) * 1000;
+    accrued += spanSpeech;
+    last = to;
+  }
+  return last;
+}
+
+/** Starts or stops the caller's speech (a listening window opens or closes). */
+export function setSpeaking(s: SessionRecord, speaking: boolean, now: number): void {
+  const spans = (s.speaking ??= []);
+  const open = spans.length > 0 && spans[spans.length - 1].to === undefined;
+  if (speaking && !open) spans.push({ from: now });
+  if (!speaking && open) spans[spans.length - 1].to = now;
 }
 
 /** Sessions are addressed by SessionId or by name (the Connect ContactId); a name maps to its latest session. */

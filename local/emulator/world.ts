@@ -96,6 +96,11 @@ export interface SessionRecord {
   customerSpeakerId?: string;
   /** Net speech seconds that accumulate per emulated second of streaming. */
   speechRate: number;
+  /**
+   * When the caller speaks (epoch ms spans, the last one open while they talk): a flow's prompts are silence and
+   * only its listening windows carry speech. Absent: the caller speaks from the start of streaming on.
+   */
+  speaking?: Array<{ from: number; to?: number }>;
   authentication: AuthenticationSettings;
   fraud: FraudSettings;
   readonly audio: SpeechAnalysis;

@@ -3,7 +3,7 @@ import { epochSeconds, getDomain, getWatchlist, type OperationOutput, type Servi
 import { notFound } from '../errors';
 import { stableId22 } from '../ids';
 import { TIMING } from '../quotas';
-import { findSession, sessionEndsAt, speechAt, streamingStatus } from '../sessions';
+import { findSession, lastSpeechAt, speechAt, streamingStatus } from '../sessions';
 import type { DomainState, SessionRecord, SpeakerRecord } from '../world';
 
 /** Results are cached per half second of new speech, so two calls with nothing new in between share an id. */
@@ -21,9 +21,8 @@ interface Aggregation {
 function aggregation(s: SessionRecord, now: number): Aggregation {
   const speech = speechAt(s, now);
   const startedAt = s.streamingStartsAt ?? now;
-  // Aggregation ends when the last counted speech arrived: now while audio still flows, earlier once it ran out.
-  const exhaustedAt = startedAt + (s.audio.netSpeechSeconds / Math.max(s.speechRate, 1e-9)) * 1000;
-  const endedAt = Math.min(now, sessionEndsAt(s) ?? now, exhaustedAt);
+  // Aggregation ends when the last counted speech arrived: now while the caller talks, earlier once they paused or the audio ran out.
+  const endedAt = lastSpeechAt(s, now) ?? startedAt;
   return { speech, quantizedSpeech: Math.floor(speech / SPEECH_QUANTUM_SECONDS) * SPEECH_QUANTUM_SECONDS, startedAt, endedAt: Math.max(startedAt, endedAt) };
 }
 

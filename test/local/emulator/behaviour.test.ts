@@ -266,6 +266,25 @@ describe('Voice ID emulator behaviour', () => {
     expect((await evaluate('short-call')).StreamingStatus).toBe('ENDED');
   });
 
+  it('counts speech only while the caller speaks (the listening windows of a flow), and ends aggregation at their last words', async () => {
+    await h.control.startSession({ domainId, sessionName: 'windowed-call', customerSpeakerId: 'erin', speaking: false, audio: { wavBase64: wav('erin', 15, { utterance: 'window' }) } });
+    await h.control.advanceClock(20); // prompts: silence
+    expect((await evaluate('windowed-call')).AuthenticationResult!.Decision).toBe('NOT_ENOUGH_SPEECH');
+    await h.control.speak('windowed-call', true, domainId);
+    await h.control.advanceClock(6);
+    await h.control.speak('windowed-call', false, domainId);
+    await h.control.advanceClock(5); // another prompt
+    expect((await evaluate('windowed-call')).AuthenticationResult!.Decision).toBe('NOT_ENOUGH_SPEECH');
+    await h.control.speak('windowed-call', true, domainId);
+    await h.control.advanceClock(4);
+    await h.control.speak('windowed-call', false, domainId);
+    const closedAt = (await h.control.now()).getTime();
+    await h.control.advanceClock(3);
+    const answer = await evaluate('windowed-call');
+    expect(answer.AuthenticationResult!.Decision).toBe('ACCEPT');
+    expect(Math.abs(answer.AuthenticationResult!.AudioAggregationEndedAt!.getTime() - closedAt)).toBeLessThan(1000);
+  });
+
   it('honours opt-out and delete', async () => {
     await h.control.startSession({ domainId, sessionName: 'erin-call', customerSpeakerId: 'erin', audio: { wavBase64: wav('erin', 15) } });
     await h.control.advanceClock(15);
