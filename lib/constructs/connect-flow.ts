@@ -203,10 +203,30 @@ export interface VoiceIdAuthenticationFlowSettings {
 
 /** Highest retry count the flow file has counters for. */
 export const MAX_FLOW_RETRIES = 5;
-/** Seconds the caller is given to speak after the retry prompt. */
-export const RETRY_SPEECH_SECONDS = 5;
-/** Seconds the first speech prompt waits, on top of the net speech Voice ID needs (the prompt itself takes a few). */
-export const SPEECH_WINDOW_MARGIN_SECONDS = 5;
+/**
+ * Flow-language choices where the reference and what the console exports disagree, pinned by
+ * `test/lib/connect/flow-language.test.ts`:
+ * - Voice ID switches of UpdateContactData (`IsVoiceIdStreamingEnabled`, ...) are written `"true"`/`"false"`, as the
+ *   console exports them (public exports of Set Voice ID blocks); the reference says `"TRUE"`/`"FALSE"`, but an
+ *   export is what the import API is known to accept.
+ * - The listening window is a Store customer input block (GetParticipantInput with `StoreInput` `"True"`), as in
+ *   AWS's Voice ID sample application: for a voice contact GetParticipantInput collects only DTMF, so with
+ *   `StoreInput` `"False"` a key press ends it and its timeout is an error branch; storing input, the caller can
+ *   speak freely for the whole `InputTimeLimitSeconds` and a timeout continues on the success branch.
+ * - The Customer ID is set after Set Voice ID (UpdateContactData + StartVoiceIdStream), as the Set Voice ID block's
+ *   documentation orders it, and before Check Voice ID, which needs it.
+ * - Whether the claim is present is a Compare of the contact attribute with `""`; Connect documents a NULL check
+ *   only through a Lambda, so an absent attribute is taken to compare equal to `""` (the local flow runner does so).
+ *   Its characters are checked by Check Voice ID, which fails (error branch) for an id Voice ID would not accept.
+ */
+
+/**
+ * Seconds of a listening window: Voice ID's response time, so that a caller who speaks through it has given the
+ * net speech Voice ID needs by the time the flow invokes the decision function (which waits a little itself).
+ */
+export function speechWindowSeconds(settings: Pick<VoiceIdAuthenticationFlowSettings, 'authenticationResponseTimeSeconds'>): number {
+  return settings.authenticationResponseTimeSeconds;
+}
 
 /** Renders `voice-id-authentication.json` for one set of settings. */
 export function renderVoiceIdAuthenticationFlow(settings: VoiceIdAuthenticationFlowSettings): RenderedFlow {
@@ -228,8 +248,7 @@ export function renderVoiceIdAuthenticationFlow(settings: VoiceIdAuthenticationF
       AuthenticationThreshold: String(settings.authenticationThreshold),
       AuthenticationResponseTime: String(settings.authenticationResponseTimeSeconds),
       FraudThreshold: String(settings.fraudThreshold),
-      SpeechWindowSeconds: String(settings.authenticationResponseTimeSeconds + SPEECH_WINDOW_MARGIN_SECONDS),
-      RetrySpeechSeconds: String(RETRY_SPEECH_SECONDS),
+      SpeechWindowSeconds: String(speechWindowSeconds(settings)),
     },
     optionalValues: {
       WatchlistId: settings.watchlistId,

@@ -15,6 +15,7 @@ import {
   VOICE_ID_AUTHENTICATION_FLOW_FILE,
   type VoiceIdAuthenticationFlowSettings,
 } from '../../../lib/constructs/connect-flow';
+import { type ContactCenter, type EnrollmentStatus, type FlowRun, runFlow } from '../../../local/connect/flow-runner';
 import { ConnectVoiceIdIntegration } from '../../../lib/constructs/connect-integration';
 import { VoiceIdDomain } from '../../../lib/constructs/voice-id-domain';
 
@@ -70,76 +71,36 @@ const TERMINAL_TYPES = ['DisconnectParticipant', 'TransferContactToQueue'];
 
 type Lambda = () => Record<string, string> | 'error';
 
-interface Outcome {
-  readonly attributes: Record<string, string>;
-  readonly invocations: number;
-  readonly end: FlowAction;
-  readonly targetQueue?: string;
-  readonly visited: string[];
+/** Every call a fake contact center received, in order. */
+interface Outcome extends FlowRun {
+  readonly calls: string[];
 }
 
 /**
- * Runs the flow for a caller: every action succeeds except the Lambda when the fake says 'error';
- * UpdateContactAttributes applies static values and `$.External.*` references; Compare supports Equals.
+ * Runs the rendered flow through the local flow runner with a fake contact center: the caller claims C1001 and
+ * is enrolled, every action succeeds, and the Lambda answers what `invoke` says ('error': the invocation fails).
  */
-function simulate(flow: FlowDocument, invoke: Lambda, maxSteps = 200): Outcome {
-  const attributes: Record<string, string> = {};
-  let external: Record<string, string> = {};
-  let targetQueue: string | undefined;
-  let invocations = 0;
-  const visited: string[] = [];
-  const resolve = (value: string): string | undefined => {
-    if (value.startsWith('$.External.')) return external[value.slice('$.External.'.length)];
-    if (value.startsWith('$.Attributes.')) return attributes[value.slice('$.Attributes.'.length)];
-    return value;
+async function simulate(flow: FlowDocument, invoke: Lambda, options: { customerId?: string; enrollment?: EnrollmentStatus | 'error' } = {}): Promise<Outcome> {
+  const calls: string[] = [];
+  const center: ContactCenter = {
+    startVoiceIdStream: async (settings, customerId) => void calls.push(`stream auth=${settings.authenticationEnabled} fraud=${settings.fraudDetectionEnabled} customer=${customerId ?? '-'}`),
+    setCustomerId: async (customerId, streaming) => void calls.push(`customer ${customerId} streaming=${streaming}`),
+    checkEnrollment: async () => {
+      calls.push('check enrollment');
+      if (options.enrollment === 'error') throw new Error('refused');
+      return options.enrollment ?? 'Enrolled';
+    },
+    play: async () => void calls.push('play'),
+    listen: async (seconds) => void calls.push(`listen ${seconds}`),
+    invokeLambda: async (_arn, parameters) => {
+      calls.push(`invoke ${JSON.stringify(parameters)}`);
+      const answer = invoke();
+      if (answer === 'error') throw new Error('Lambda failed');
+      return answer;
+    },
   };
-  let action = actionOf(flow, flow.StartAction);
-  for (let step = 0; step < maxSteps; step++) {
-    visited.push(action.Identifier);
-    const t = action.Transitions;
-    const error = () => t.Errors?.find((e) => e.ErrorType === 'NoMatchingError')?.NextAction;
-    let next: string | undefined;
-    switch (action.Type) {
-      case 'DisconnectParticipant':
-      case 'TransferContactToQueue':
-        return { attributes, invocations, end: action, targetQueue, visited };
-      case 'UpdateContactTargetQueue':
-        targetQueue = action.Parameters.QueueId as string;
-        next = t.NextAction;
-        break;
-      case 'UpdateContactAttributes':
-        for (const [k, v] of Object.entries(action.Parameters.Attributes as Record<string, string>)) {
-          const r = resolve(v);
-          if (r !== undefined) attributes[k] = r;
-        }
-        next = t.NextAction;
-        break;
-      case 'InvokeLambdaFunction': {
-        invocations++;
-        const answer = invoke();
-        if (answer === 'error') next = error();
-        else {
-          external = answer;
-          next = t.NextAction;
-        }
-        break;
-      }
-      case 'Compare': {
-        const value = resolve(action.Parameters.ComparisonValue as string);
-        const match = t.Conditions?.find((c) => c.Condition.Operator === 'Equals' && c.Condition.Operands.includes(value ?? '\u0000'));
-        next = match ? match.NextAction : t.Errors?.find((e) => e.ErrorType === 'NoMatchingCondition')?.NextAction;
-        break;
-      }
-      case 'GetParticipantInput':
-        next = t.Errors?.find((e) => e.ErrorType === 'InputTimeLimitExceeded')?.NextAction;
-        break;
-      default:
-        next = t.NextAction;
-    }
-    if (next === undefined) throw new Error(`dead end at ${action.Identifier}`);
-    action = actionOf(flow, next);
-  }
-  throw new Error(`no end after ${maxSteps} steps: ${visited.slice(-20).join(' > ')}`);
+  const run = await runFlow(flow, center, { attributes: { customerId: options.customerId ?? 'C1001' } });
+  return { ...run, calls };
 }
 
 const always = (decision: string, recordStatus = 'RECORDED'): Lambda => () => ({ decision, decisionId: 'd-1', recordStatus });
@@ -173,7 +134,6 @@ describe('voice-id-authentication.json, the file', () => {
         'RetryAfter2',
         'RetryAfter3',
         'RetryAfter4',
-        'RetrySpeechSeconds',
         'SpeechWindowSeconds',
         'WatchlistId',
       ].sort(),
@@ -211,7 +171,8 @@ describe.each([
   });
 
   test('only Disconnect and Transfer actions are dead ends', () => {
-    const deadEnds = flow.Actions.filter((a) => !a.Transitions.NextAction).map((a) => a.Type);
+    // An action without a NextAction must branch on conditions (CheckVoiceId) or end the contact.
+    const deadEnds = flow.Actions.filter((a) => !a.Transitions.NextAction && !a.Transitions.Conditions?.length).map((a) => a.Type);
     for (const type of deadEnds) expect(TERMINAL_TYPES).toContain(type);
   });
 
@@ -235,16 +196,16 @@ describe.each([
     expect(branch.Transitions.NextAction).toBe(branchTarget(flow, 'ERROR'));
   });
 
-  test('plays a prompt before Set Voice ID, and starts the stream right after it', () => {
+  test('plays a prompt before Set Voice ID, and starts the stream right after it', async () => {
     const setVoiceId = flow.Actions.find((a) => a.Type === 'UpdateContactData' && a.Parameters.IsVoiceIdStreamingEnabled === 'true') as FlowAction;
-    const visited = simulate(flow, always('AUTHENTICATED')).visited;
+    const { visited } = await simulate(flow, always('AUTHENTICATED'));
     const before = visited.slice(0, visited.indexOf(setVoiceId.Identifier)).map((id) => actionOf(flow, id).Type);
     expect(before).toContain('MessageParticipant');
     expect(actionOf(flow, setVoiceId.Transitions.NextAction as string).Type).toBe('StartVoiceIdStream');
   });
 
-  test('streams speech (a prompt that waits for the caller) before the first decision', () => {
-    const visited = simulate(flow, always('AUTHENTICATED')).visited;
+  test('streams speech (a prompt that waits for the caller) before the first decision', async () => {
+    const { visited } = await simulate(flow, always('AUTHENTICATED'));
     const beforeInvoke = visited.slice(0, visited.findIndex((id) => actionOf(flow, id).Type === 'InvokeLambdaFunction')).map((id) => actionOf(flow, id));
     const speech = beforeInvoke.find((a) => a.Type === 'GetParticipantInput');
     expect(Number(speech?.Parameters.InputTimeLimitSeconds)).toBeGreaterThanOrEqual(10);
@@ -255,9 +216,9 @@ describe.each([
     for (const value of Object.values(setVoiceId.Parameters)) expect(typeof value).toBe('string');
   });
 
-  test('authenticates only on AUTHENTICATED (directly or after RETRY)', () => {
+  test('authenticates only on AUTHENTICATED (directly or after RETRY)', async () => {
     for (const decision of CALLER_DECISIONS) {
-      const outcome = simulate(flow, always(decision));
+      const outcome = await simulate(flow, always(decision));
       expect({ decision, authenticated: outcome.attributes.voiceIdAuthenticated }).toEqual({ decision, authenticated: decision === 'AUTHENTICATED' ? 'true' : 'false' });
     }
     const authenticated = authenticatedActions(flow);
@@ -267,31 +228,31 @@ describe.each([
     }
   });
 
-  test('HIGH_RISK never reaches the authenticated path nor another evaluation', () => {
+  test('HIGH_RISK never reaches the authenticated path nor another evaluation', async () => {
     const reachable = reachableFrom(flow, branchTarget(flow, 'HIGH_RISK'));
     for (const id of authenticatedActions(flow)) expect(reachable.has(id)).toBe(false);
     expect([...reachable].map((id) => actionOf(flow, id).Type)).not.toContain('InvokeLambdaFunction');
-    const outcome = simulate(flow, always('HIGH_RISK'));
+    const outcome = await simulate(flow, always('HIGH_RISK'));
     expect(outcome.attributes).toEqual(expect.objectContaining({ voiceIdAuthenticated: 'false', voiceIdHighRisk: 'true', voiceIdDecision: 'HIGH_RISK' }));
   });
 
-  test('a failing Lambda takes the error path, which never authenticates', () => {
+  test('a failing Lambda takes the error path, which never authenticates', async () => {
     const invoke = ofType(flow, 'InvokeLambdaFunction')[0];
     const errorTarget = invoke.Transitions.Errors?.find((e) => e.ErrorType === 'NoMatchingError')?.NextAction as string;
     for (const id of authenticatedActions(flow)) expect(reachableFrom(flow, errorTarget).has(id)).toBe(false);
-    const outcome = simulate(flow, () => 'error');
+    const outcome = await simulate(flow, () => 'error');
     expect(outcome.attributes).toEqual(expect.objectContaining({ voiceIdAuthenticated: 'false', voiceIdDecision: 'ERROR' }));
   });
 
-  test('an answer without a decision goes down the error path', () => {
-    const outcome = simulate(flow, () => ({ unexpected: 'x' }));
+  test('an answer without a decision goes down the error path', async () => {
+    const outcome = await simulate(flow, () => ({ unexpected: 'x' }));
     expect(outcome.attributes.voiceIdAuthenticated).toBe('false');
     expect(outcome.invocations).toBe(1);
   });
 
-  test('the RETRY loop is bounded by maxRetries and ends as INCONCLUSIVE', () => {
+  test('the RETRY loop is bounded by maxRetries and ends as INCONCLUSIVE', async () => {
     const maxRetries = overrides.maxRetries ?? 2;
-    const outcome = simulate(flow, always('RETRY'));
+    const outcome = await simulate(flow, always('RETRY'));
     expect(outcome.invocations).toBe(1 + maxRetries);
     expect(outcome.attributes).toEqual(expect.objectContaining({ voiceIdAuthenticated: 'false', voiceIdDecision: 'INCONCLUSIVE', voiceIdRetries: String(maxRetries) }));
     // Between two evaluations the caller gets a prompt to keep talking.
@@ -299,9 +260,9 @@ describe.each([
     expect(retryPath.map((id) => actionOf(flow, id).Type)).toContain('GetParticipantInput');
   });
 
-  test('RETRY then AUTHENTICATED authenticates on the second evaluation', () => {
+  test('RETRY then AUTHENTICATED authenticates on the second evaluation', async () => {
     const answers = ['RETRY', 'AUTHENTICATED'];
-    const outcome = simulate(flow, () => ({ decision: answers.shift() ?? 'ERROR', decisionId: 'd-2', recordStatus: 'RECORDED' }));
+    const outcome = await simulate(flow, () => ({ decision: answers.shift() ?? 'ERROR', decisionId: 'd-2', recordStatus: 'RECORDED' }));
     expect(outcome.invocations).toBe(2);
     expect(outcome.attributes).toEqual(expect.objectContaining({ voiceIdAuthenticated: 'true', voiceIdDecision: 'AUTHENTICATED', voiceIdDecisionId: 'd-2' }));
   });
@@ -335,32 +296,32 @@ describe('settings in the rendered flow', () => {
     expect(ofType(render({ minAuthenticationScore: 95 }), 'InvokeLambdaFunction')[0].Parameters.LambdaInvocationAttributes).toEqual({ customerId: '$.CustomerId', minAuthenticationScore: '95' });
   });
 
-  test('by default HIGH_RISK callers hear a prompt and are disconnected, with no queue transfer in the flow for them', () => {
+  test('by default HIGH_RISK callers hear a prompt and are disconnected, with no queue transfer in the flow for them', async () => {
     const flow = render();
-    const outcome = simulate(flow, always('HIGH_RISK'));
+    const outcome = await simulate(flow, always('HIGH_RISK'));
     expect(outcome.end.Type).toBe('DisconnectParticipant');
     expect(outcome.visited.map((id) => actionOf(flow, id).Type)).toContain('MessageParticipant');
     expect(outcome.targetQueue).toBeUndefined();
   });
 
-  test('with fraudQueueArn HIGH_RISK callers are transferred to that queue', () => {
-    const outcome = simulate(render({ fraudQueueArn: FRAUD_QUEUE_ARN }), always('HIGH_RISK'));
+  test('with fraudQueueArn HIGH_RISK callers are transferred to that queue', async () => {
+    const outcome = await simulate(render({ fraudQueueArn: FRAUD_QUEUE_ARN }), always('HIGH_RISK'));
     expect(outcome.end.Type).toBe('TransferContactToQueue');
     expect(outcome.targetQueue).toBe(FRAUD_QUEUE_ARN);
   });
 
-  test('by default other callers are transferred to the working queue the calling flow set', () => {
+  test('by default other callers are transferred to the working queue the calling flow set', async () => {
     const flow = render();
-    const outcome = simulate(flow, always('NOT_AUTHENTICATED'));
+    const outcome = await simulate(flow, always('NOT_AUTHENTICATED'));
     expect(outcome.end.Type).toBe('TransferContactToQueue');
     expect(outcome.targetQueue).toBeUndefined();
     expect(ofType(flow, 'UpdateContactTargetQueue')).toEqual([]);
   });
 
-  test('with nextQueueArn authenticated and other callers are transferred to that queue, never to the fraud queue', () => {
+  test('with nextQueueArn authenticated and other callers are transferred to that queue, never to the fraud queue', async () => {
     const flow = render({ fraudQueueArn: FRAUD_QUEUE_ARN, nextQueueArn: NEXT_QUEUE_ARN });
     for (const decision of ['AUTHENTICATED', 'NOT_AUTHENTICATED', 'ERROR', 'RETRY']) {
-      const outcome = simulate(flow, always(decision));
+      const outcome = await simulate(flow, always(decision));
       expect({ decision, queue: outcome.targetQueue }).toEqual({ decision, queue: NEXT_QUEUE_ARN });
     }
   });
@@ -375,8 +336,8 @@ describe('settings in the rendered flow', () => {
     [true, 'DUPLICATE', 'true'],
     [true, 'FAILED', 'false'],
     [true, '', 'false'],
-  ])('records required %p: AUTHENTICATED with recordStatus %p sets voiceIdAuthenticated=%p', (decisionRecordRequired, recordStatus, authenticated) => {
-    const outcome = simulate(render({ decisionRecordRequired }), always('AUTHENTICATED', recordStatus));
+  ])('records required %p: AUTHENTICATED with recordStatus %p sets voiceIdAuthenticated=%p', async (decisionRecordRequired, recordStatus, authenticated) => {
+    const outcome = await simulate(render({ decisionRecordRequired }), always('AUTHENTICATED', recordStatus));
     expect(outcome.attributes.voiceIdAuthenticated).toBe(authenticated);
     // A downstream flow or agent reading voiceIdDecision must not see AUTHENTICATED for a caller the flow did not authenticate.
     expect(outcome.attributes.voiceIdDecision).toBe(authenticated === 'true' ? 'AUTHENTICATED' : 'NOT_AUTHENTICATED');
@@ -404,5 +365,44 @@ describe('the flow in the synthesized template', () => {
     const flow = JSON.parse(body) as FlowDocument;
     expect(ofType(flow, 'InvokeLambdaFunction')[0].Parameters.LambdaFunctionARN).toBe('${DecisionFunctionArn}');
     expect(body.replace(PLACEHOLDER, '')).not.toContain('${');
+  });
+});
+
+describe('the redesigned path of a call (flow runner, fake contact center)', () => {
+  const flow = render();
+
+  test('streams first, then sets the Customer ID, checks enrollment, and lets the caller speak a full window before the first decision', async () => {
+    const { calls } = await simulate(flow, always('AUTHENTICATED'));
+    expect(calls).toEqual(['play', 'stream auth=true fraud=true customer=-', 'customer C1001 streaming=true', 'check enrollment', 'play', 'listen 10', 'invoke {"customerId":"C1001"}']);
+  });
+
+  test('every RETRY gets another full listening window of the response time', async () => {
+    const { calls } = await simulate(render({ authenticationResponseTimeSeconds: 7 }), always('RETRY'));
+    const windows = calls.filter((c) => c.startsWith('listen'));
+    expect(windows).toEqual(['listen 7', 'listen 7', 'listen 7']);
+    expect(calls.filter((c, i) => c.startsWith('invoke') && !calls[i - 1].startsWith('listen'))).toEqual([]);
+  });
+
+  test.each([
+    ['NotEnrolled', 'NOT_ENROLLED'],
+    ['OptedOut', 'OPTED_OUT'],
+  ] as const)('a caller whose claimed customer is %s skips the speech window and the Lambda', async (enrollment, decision) => {
+    const outcome = await simulate(flow, always('AUTHENTICATED'), { enrollment });
+    expect(outcome.calls.some((c) => c.startsWith('listen') || c.startsWith('invoke'))).toBe(false);
+    expect(outcome.attributes).toEqual(expect.objectContaining({ voiceIdAuthenticated: 'false', voiceIdDecision: decision }));
+  });
+
+  test('a Customer ID Voice ID refuses (Check Voice ID fails) ends on the error path before any speech window', async () => {
+    const outcome = await simulate(flow, always('AUTHENTICATED'), { enrollment: 'error' });
+    expect(outcome.calls.some((c) => c.startsWith('listen') || c.startsWith('invoke'))).toBe(false);
+    expect(outcome.attributes).toEqual(expect.objectContaining({ voiceIdAuthenticated: 'false', voiceIdDecision: 'ERROR' }));
+  });
+
+  test('without a claimed customer the caller is screened for fraud only: no Customer ID, no enrollment check, no authentication', async () => {
+    const outcome = await simulate(flow, always('NOT_AUTHENTICATED'), { customerId: '' });
+    expect(outcome.calls).toEqual(['play', 'stream auth=false fraud=true customer=-', 'play', 'listen 10', 'invoke {"customerId":""}']);
+    expect(outcome.attributes.voiceIdAuthenticated).toBe('false');
+    const fraud = await simulate(flow, always('HIGH_RISK'), { customerId: '' });
+    expect(fraud.attributes).toEqual(expect.objectContaining({ voiceIdHighRisk: 'true', voiceIdDecision: 'HIGH_RISK' }));
   });
 });
