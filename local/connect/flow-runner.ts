@@ -40,8 +40,8 @@ export interface ContactCenter {
   checkEnrollment(customerId: string | undefined): Promise<EnrollmentStatus>;
   /** A prompt plays for its length: the caller listens. */
   play(text: string): Promise<void>;
-  /** The caller speaks for `seconds`. */
-  listen(seconds: number): Promise<void>;
+  /** The caller speaks for `seconds`; contact attributes the IVR changed meanwhile (a caller switching accounts, say) come back. */
+  listen(seconds: number): Promise<void | { readonly attributes?: Record<string, string> }>;
   invokeLambda(functionArn: string, parameters: Record<string, string>, contact: { customerId?: string }): Promise<unknown>;
 }
 
@@ -170,7 +170,7 @@ export async function runFlow(flow: FlowDocument, center: ContactCenter, initial
       case 'GetParticipantInput': {
         const seconds = Number(p.InputTimeLimitSeconds ?? 5);
         await center.play(String(p.Text ?? ''));
-        await center.listen(seconds);
+        Object.assign(attributes, (await center.listen(seconds))?.attributes);
         if (p.StoreInput === 'True') {
           attributes.StoredCustomerInput = 'Timeout';
           next = success(action);

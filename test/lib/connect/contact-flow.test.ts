@@ -292,8 +292,8 @@ describe('settings in the rendered flow', () => {
   });
 
   test('the claimed customer always reaches the Lambda as customerId; minAuthenticationScore only when set', () => {
-    expect(ofType(render(), 'InvokeLambdaFunction')[0].Parameters.LambdaInvocationAttributes).toEqual({ customerId: '$.CustomerId' });
-    expect(ofType(render({ minAuthenticationScore: 95 }), 'InvokeLambdaFunction')[0].Parameters.LambdaInvocationAttributes).toEqual({ customerId: '$.CustomerId', minAuthenticationScore: '95' });
+    expect(ofType(render(), 'InvokeLambdaFunction')[0].Parameters.LambdaInvocationAttributes).toEqual({ customerId: '$.Attributes.customerId' });
+    expect(ofType(render({ minAuthenticationScore: 95 }), 'InvokeLambdaFunction')[0].Parameters.LambdaInvocationAttributes).toEqual({ customerId: '$.Attributes.customerId', minAuthenticationScore: '95' });
   });
 
   test('by default HIGH_RISK callers hear a prompt and are disconnected, with no queue transfer in the flow for them', async () => {

@@ -200,7 +200,7 @@ describe('ConnectVoiceIdIntegration', () => {
     const setVoiceId = body.Actions.find((a: { Identifier: string }) => a.Identifier === 'set-voice-id');
     expect(setVoiceId.Parameters).toEqual(expect.objectContaining({ VoiceAuthenticationThreshold: '80', WatchlistId: 'abcdefghijklmnopqrstuv' }));
     const invoke = body.Actions.find((a: { Type: string }) => a.Type === 'InvokeLambdaFunction');
-    expect(invoke.Parameters.LambdaInvocationAttributes).toEqual({ customerId: '$.CustomerId', minAuthenticationScore: '92' });
+    expect(invoke.Parameters.LambdaInvocationAttributes).toEqual({ customerId: '$.Attributes.customerId', minAuthenticationScore: '92' });
   });
 
   test.each([
