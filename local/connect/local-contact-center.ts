@@ -53,7 +53,7 @@ export class LocalContactCenter implements ContactCenter {
   ) {}
 
   measures(): CallMeasures {
-    const secondsToDecision = this.lastDecisionAt !== undefined && this.streamStartedAt !== undefined ? this.lastDecisionAt - this.streamStartedAt : undefined;
+    const secondsToDecision = this.lastDecisionAt !== undefined && this.streamStartedAt !== undefined ? Math.round((this.lastDecisionAt - this.streamStartedAt) * 10) / 10 : undefined;
     return { secondsToDecision, lambdaInvocations: this.invocations, voiceIdCalls: this.voiceIdCalls };
   }
 

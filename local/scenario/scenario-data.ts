@@ -43,3 +43,36 @@ export const SCENARIO_CALLS: readonly ScenarioCall[] = [
   { label: 'unenrolled caller', claimedCustomerId: 'C2000', voice: 'voice-dana', seconds: 15, expected: 'NOT_ENROLLED' },
   { label: 'too-short call', claimedCustomerId: 'C1002', voice: 'voice-ben', seconds: 4, endsEarly: true, expected: 'INCONCLUSIVE' },
 ];
+
+/** A customer who opted out of voice authentication (the scenario opts them out before the calls). */
+export const OPTED_OUT_CUSTOMER = 'C1004';
+
+export type FlowOutcome = ExpectedDecision | 'OPTED_OUT';
+
+/** A call placed through the shipped contact flow (the flow runner): what the IVR claims, who speaks, and for how long. */
+export interface FlowScenarioCall {
+  readonly label: string;
+  /** The `customerId` contact attribute the IVR set before the flow; '' when it identified nobody. */
+  readonly claimedCustomerId: string;
+  readonly voice: string;
+  readonly spoofed?: boolean;
+  /** Seconds of speech the caller gives in all. */
+  readonly speechSeconds: number;
+  /** The IVR changes `customerId` while the caller speaks (they switch accounts mid-call). */
+  readonly switchesTo?: string;
+  /** The flow's final `voiceIdDecision`. */
+  readonly expected: FlowOutcome;
+}
+
+/** The designed path: callers speak for at least the configured response time (10 s). */
+export const FLOW_SCENARIO_CALLS: readonly FlowScenarioCall[] = [
+  { label: 'genuine caller', claimedCustomerId: 'C1001', voice: 'voice-ana', speechSeconds: 15, expected: 'AUTHENTICATED' },
+  { label: 'impostor', claimedCustomerId: 'C1001', voice: 'voice-ben', speechSeconds: 15, expected: 'NOT_AUTHENTICATED' },
+  { label: 'known fraudster', claimedCustomerId: 'C1003', voice: FRAUDSTER_VOICE, speechSeconds: 15, expected: 'HIGH_RISK' },
+  { label: 'spoofed voice', claimedCustomerId: 'C1001', voice: 'voice-ana', spoofed: true, speechSeconds: 15, expected: 'HIGH_RISK' },
+  { label: 'not enrolled', claimedCustomerId: 'C2000', voice: 'voice-dana', speechSeconds: 15, expected: 'NOT_ENROLLED' },
+  { label: 'opted out', claimedCustomerId: OPTED_OUT_CUSTOMER, voice: 'voice-dana', speechSeconds: 15, expected: 'OPTED_OUT' },
+  { label: 'no customer id', claimedCustomerId: '', voice: 'voice-ben', speechSeconds: 15, expected: 'NOT_AUTHENTICATED' },
+  { label: 'switches account', claimedCustomerId: 'C1001', voice: 'voice-ana', speechSeconds: 15, switchesTo: 'C1002', expected: 'NOT_AUTHENTICATED' },
+  { label: 'speaks too little', claimedCustomerId: 'C1002', voice: 'voice-ben', speechSeconds: 4, expected: 'INCONCLUSIVE' },
+];
