@@ -1,12 +1,13 @@
 /**
  * `npm start`: synthesizes the app, starts the local stack (Voice ID emulator, dynalite, s3rver), runs the
  * bundled contact-flow Lambda from cdk.out against it, and plays a short scripted scenario:
- * batch-enroll three synthetic speakers, register a fraudster, then place six calls.
+ * batch-enroll three synthetic speakers, register a fraudster, then place nine calls through the shipped contact
+ * flow, interpreted by the local flow runner.
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
-import { VoiceIDClient } from '@aws-sdk/client-voice-id';
+import { OptOutSpeakerCommand, VoiceIDClient } from '@aws-sdk/client-voice-id';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../lib/app';
@@ -16,8 +17,10 @@ import { startLocalStack } from './harness/local-stack';
 import { localS3Client } from './harness/local-s3';
 import { CDK_CONTEXT } from './harness/cdk-context';
 import { batchContextOf, enrollSpeakers, registerFraudsters } from './scenario/batch-jobs';
-import { placeCall } from './scenario/place-call';
-import { ENROLLED_SPEAKERS, FRAUDSTER_VOICE, SCENARIO_CALLS } from './scenario/scenario-data';
+import { placeFlowCall } from './scenario/place-flow-call';
+import { ENROLLED_SPEAKERS, FLOW_SCENARIO_CALLS, FRAUDSTER_VOICE, OPTED_OUT_CUSTOMER } from './scenario/scenario-data';
+import { deployedContactFlow } from './connect/deployed-flow';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './harness/local-constants';
 
 const USAGE = `Usage: npm start [-- --verbose] [-- --state-file <path>]
 
@@ -63,6 +66,18 @@ function synthesize(root: string): string {
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 
+/** `a > b > b > c` as `a > b x2 > c`: the actions a call went through, short. */
+function compact(ids: string[]): string {
+  const short = ids.map((id) => id.replace(/^(mark|check|transfer)-/, '').replace('collect-speech', 'listen').replace('retry-prompt', 'listen').replace('invoke-decision', 'lambda'));
+  const out: string[] = [];
+  for (const id of short) {
+    const last = out.at(-1);
+    if (last !== undefined && last.split(' x')[0] === id) out[out.length - 1] = `${id} x${Number(last.split(' x')[1] ?? 1) + 1}`;
+    else out.push(id);
+  }
+  return out.join('>');
+}
+
 async function main(): Promise<void> {
   const options = parseCli();
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -87,20 +102,24 @@ async function main(): Promise<void> {
     console.log(`4. Fraudster registration ${registration.jobId}: ${registration.status}`);
     for (const r of registration.output.SuccessfulRegistrations) console.log(`   ${r.GeneratedFraudsterId} ${r.RegistrationStatus} (default watchlist)`);
 
+    await voiceId.send(new OptOutSpeakerCommand({ DomainId: stack.domainId, SpeakerId: OPTED_OUT_CUSTOMER }));
     const fn = findDecisionFunction(assemblyDir);
     const local = await startDecisionFunction(fn, stack, { onLog: log });
-    console.log(`5. Contact-flow Lambda loaded from ${path.relative(root, fn.assetDir)} (init ${local.initMs.toFixed(0)} ms). Calls:`);
-    console.log(`   ${pad('call', 18)}${pad('claims', 8)}${pad('Voice ID authentication', 25)}${pad('Voice ID fraud', 34)}${pad('decision', 18)}expected`);
+    const flow = deployedContactFlow(`arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:contact-flow-decision`);
+    console.log(`5. Contact-flow Lambda loaded from ${path.relative(root, fn.assetDir)} (init ${local.initMs.toFixed(0)} ms); ${OPTED_OUT_CUSTOMER} opted out.`);
+    console.log(`   Calls through the shipped contact flow (${flow.Actions.length} actions, as the stateless stack deploys it with the Connect wiring on), run by the local flow runner:`);
+    console.log(`   ${pad('call', 19)}${pad('claims', 12)}${pad('path', 62)}${pad('s to decision', 15)}${pad('decision', 18)}expected`);
     let mismatches = 0;
     try {
-      for (const [i, call] of SCENARIO_CALLS.entries()) {
+      for (const [i, call] of FLOW_SCENARIO_CALLS.entries()) {
         const contactId = `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`;
-        const { response } = await placeCall(stack, local, call, contactId);
-        const auth = `${response.authenticationDecision}${response.authenticationScore ? ` (${response.authenticationScore})` : ''}`;
-        const fraud = `${response.fraudDecision}${response.fraudReasons ? ` ${response.fraudReasons}` : ''} (${response.knownFraudsterRiskScore || '-'}/${response.voiceSpoofingRiskScore || '-'})`;
-        const ok = response.decision === call.expected;
+        const placed = await placeFlowCall(stack, local, voiceId, flow, call, contactId);
+        const path_ = placed.run.visited.filter((id) => /^(check-enrollment|collect-speech|retry-prompt|invoke-decision|mark-.*|transfer-.*|fraud-prompt)$/.test(id));
+        const route = `${compact(path_)}`;
+        const ok = placed.decision === call.expected;
         if (!ok) mismatches++;
-        console.log(`   ${pad(call.label, 18)}${pad(call.claimedCustomerId, 8)}${pad(auth, 25)}${pad(fraud, 34)}${pad(response.decision, 18)}${ok ? call.expected : `${call.expected}  <- MISMATCH`}`);
+        const claim = call.claimedCustomerId === '' ? '-' : call.switchesTo ? `${call.claimedCustomerId}>${call.switchesTo}` : call.claimedCustomerId;
+        console.log(`   ${pad(call.label, 19)}${pad(claim, 12)}${pad(route, 62)}${pad(placed.secondsToDecision === undefined ? '-' : String(placed.secondsToDecision), 15)}${pad(placed.decision, 18)}${ok ? call.expected : `${call.expected}  <- MISMATCH`}`);
       }
     } finally {
       await local.stop();
