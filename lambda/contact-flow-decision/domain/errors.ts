@@ -162,9 +162,10 @@ export class VoiceIdUnexpectedResponseError extends VoiceIdError {
    * What could still be read of the answer (numbers sent as strings read as numbers, timestamps never), for one
    * purpose only: a fraud signal in it still makes the caller HIGH_RISK. Nothing else is ever decided on it.
    */
-  readonly partialAnswer?: EvaluateSessionAnswer;
+  declare readonly partialAnswer?: EvaluateSessionAnswer;
   constructor(detail: string, message: string, options?: { cause?: unknown; partialAnswer?: EvaluateSessionAnswer }) {
     super(detail, message, options);
-    this.partialAnswer = options?.partialAnswer;
+    // Not enumerable: it holds Voice ID's CustomerSpeakerId, which only bindToClaim may read, never a log line.
+    Object.defineProperty(this, 'partialAnswer', { value: options?.partialAnswer, enumerable: false });
   }
 }

@@ -263,15 +263,17 @@ async function evaluateWithinBudget(
 }
 
 /**
- * The one thing an answer that could not be read properly may still decide: a fraud signal in it makes the
- * caller HIGH_RISK (a new timestamp format must not turn a known fraudster into an ERROR routed like any
- * caller). Anything else it says is not trusted, and the call ends in ERROR.
+ * What an answer that could not be read properly may still decide: a fraud signal in it makes the caller
+ * HIGH_RISK (a new timestamp format must not turn a known fraudster into an ERROR routed like any caller), and
+ * speech still pending is RETRY. Anything else it says is not trusted, and the call ends in ERROR.
  */
 function fraudSignalIn(error: VoiceIdUnexpectedResponseError, claimedCustomerId: string | undefined, policy: EffectivePolicy, nowMs: number): { evaluation: VoiceIdEvaluation; verdict: Verdict } | undefined {
   if (!error.partialAnswer) return undefined;
   const evaluation = bindToClaim(error.partialAnswer, claimedCustomerId);
   const verdict = decide(evaluation, policy, nowMs);
-  return verdict.decision === 'HIGH_RISK' ? { evaluation, verdict } : undefined;
+  // "Speech pending" never authenticates either, and keeps the flow asking rather than routing a caller whose fraud
+  // check has not finished like any other (a field Voice ID now sends in a new format must not end every screening).
+  return verdict.decision === 'HIGH_RISK' || verdict.decision === 'RETRY' ? { evaluation, verdict } : undefined;
 }
 
 function definedOnly<T extends object>(value: T): T {

@@ -237,6 +237,18 @@ describe('evaluate caller: retries', () => {
     expect(await run()).toMatchObject({ decision: 'HIGH_RISK', reason: 'KNOWN_FRAUDSTER_RISK_AT_OR_ABOVE_MAX', voiceIdCalls: 2 });
   });
 
+  test('speech still pending in an answer that could not be read properly stays RETRY (the flow asks again), never ERROR', async () => {
+    const { run } = setup(() => new VoiceIdUnexpectedResponseError('MALFORMED_RESPONSE', 'a threshold as a string', { partialAnswer: pending() }));
+    expect(await run()).toMatchObject({ decision: 'RETRY' });
+  });
+
+  test('what could be read of a malformed answer is not enumerable (it holds the CustomerSpeakerId)', () => {
+    const error = new VoiceIdUnexpectedResponseError('MALFORMED_RESPONSE', 'x', { partialAnswer: accepted() });
+    expect(Object.keys(error)).not.toContain('partialAnswer');
+    expect(JSON.stringify(error)).not.toContain(CLAIMED);
+    expect(error.partialAnswer).toBeDefined();
+  });
+
   test('an answer that could not be read properly never authenticates, even when what was read of it is a clean ACCEPT', async () => {
     const { run } = setup(() => new VoiceIdUnexpectedResponseError('MALFORMED_RESPONSE', 'a score as a string', { partialAnswer: accepted() }));
     expect(await run()).toMatchObject({ decision: 'ERROR', reason: 'MALFORMED_RESPONSE', error: { errorCode: 'VOICE_ID_UNEXPECTED_RESPONSE' }, voiceIdCalls: 1 });
