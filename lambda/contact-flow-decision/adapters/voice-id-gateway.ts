@@ -72,11 +72,9 @@ export class SdkVoiceIdGateway implements VoiceIdGateway {
     // Outside the call's try: an answer that arrived but cannot be read is never a network error to retry,
     // nor may an earlier "speech pending" stand in for it (it may carry a fraud signal).
     try {
-      const answer = toEvaluation(output);
-      if (answer.malformed.length === 0) return withoutMalformed(answer);
-      throw new VoiceIdUnexpectedResponseError('MALFORMED_RESPONSE', `Voice ID sent values of the wrong type in ${answer.malformed.join(', ')}`, {
-        partialAnswer: withoutMalformed(toEvaluation(output, { lenientNumbers: true })),
-      });
+      const { malformed, ...answer } = toEvaluation(output);
+      if (malformed.length === 0) return answer;
+      throw new VoiceIdUnexpectedResponseError('MALFORMED_RESPONSE', `Voice ID sent values of the wrong type in ${malformed.join(', ')}`, { partialAnswer: answer });
     } catch (error: unknown) {
       if (error instanceof VoiceIdUnexpectedResponseError) throw error;
       throw new VoiceIdUnexpectedResponseError('UNREADABLE_RESPONSE', 'Voice ID sent an answer this function could not read', { cause: error });
@@ -85,7 +83,7 @@ export class SdkVoiceIdGateway implements VoiceIdGateway {
 }
 
 /** Where {@link keepRawBody} leaves the raw response body on an error the call fails with. */
-const RAW_BODY = Symbol('voiceIdRawResponseBody');
+const RAW_BODY = '__voiceIdRawResponseBody';
 
 /**
  * Keeps the raw body of the response (an EvaluateSession answer is a few hundred bytes) and hands it on with
@@ -96,24 +94,24 @@ function keepRawBody(client: VoiceIDClient): Pluggable<ServiceInputTypes, Servic
   return {
     applyToStack(stack) {
       const attach: InitializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => async (args) => {
-          try {
-            return await next(args);
-          } catch (error: unknown) {
-            if (typeof error === 'object' && error !== null && context[RAW_BODY as unknown as string] instanceof Uint8Array) {
-              Object.defineProperty(error, RAW_BODY, { value: context[RAW_BODY as unknown as string], enumerable: false });
-            }
-            throw error;
+        try {
+          return await next(args);
+        } catch (error: unknown) {
+          if (typeof error === 'object' && error !== null && context[RAW_BODY] instanceof Uint8Array) {
+            Object.defineProperty(error, RAW_BODY, { value: context[RAW_BODY], enumerable: false });
           }
+          throw error;
+        }
       };
       const keep: DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => async (args) => {
-          const result = await next(args);
-          const response = result.response as { body?: unknown };
-          if (response && response.body !== undefined && response.body !== null) {
-            const bytes = response.body instanceof Uint8Array ? response.body : await client.config.streamCollector(response.body);
-            response.body = bytes;
-            context[RAW_BODY as unknown as string] = bytes;
-          }
-          return result;
+        const result = await next(args);
+        const response = result.response as { body?: unknown };
+        if (response && response.body !== undefined && response.body !== null) {
+          const bytes = response.body instanceof Uint8Array ? response.body : await client.config.streamCollector(response.body);
+          response.body = bytes;
+          context[RAW_BODY] = bytes;
+        }
+        return result;
       };
       stack.add(attach, { step: 'initialize', name: 'attachRawBodyToErrorMiddleware', override: true });
       stack.addRelativeTo(keep, { relation: 'after', toMiddleware: 'deserializerMiddleware', name: 'keepRawBodyMiddleware', override: true });
@@ -122,7 +120,7 @@ function keepRawBody(client: VoiceIDClient): Pluggable<ServiceInputTypes, Servic
 }
 
 function rawBodyOf(error: unknown): Uint8Array | undefined {
-  const raw = typeof error === 'object' && error !== null ? (error as { [RAW_BODY]?: unknown })[RAW_BODY] : undefined;
+  const raw = typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[RAW_BODY] : undefined;
   return raw instanceof Uint8Array ? raw : undefined;
 }
 
@@ -135,14 +133,11 @@ export function readLeniently(raw: Uint8Array | undefined): EvaluateSessionAnswe
   try {
     const json: unknown = JSON.parse(new TextDecoder().decode(raw));
     if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
-    return withoutMalformed(toEvaluation(json as EvaluateSessionCommandOutput, { lenientNumbers: true }));
+    const { malformed: _malformed, ...answer } = toEvaluation(json as EvaluateSessionCommandOutput);
+    return answer;
   } catch {
     return undefined;
   }
-}
-
-function withoutMalformed({ malformed: _malformed, ...answer }: MappedAnswer): EvaluateSessionAnswer {
-  return answer;
 }
 
 /** An answer with the fields whose values had the wrong type (a number sent as a string, say). */
@@ -153,19 +148,19 @@ type MappedAnswer = EvaluateSessionAnswer & { readonly malformed: readonly strin
  * in `unrecognized`) instead of failing the whole answer: a fraud signal in the same answer must still win,
  * and the policy never authenticates on an unknown value. Scores and thresholds are kept as sent; the policy
  * judges their range. A value of the wrong type (a number sent as a string, a timestamp that is not one) is
- * listed in `malformed` and read as NaN, or with `lenientNumbers` as the number a decimal string spells, so that
- * a fraud signal sent that way is not lost. The CustomerSpeakerId is handed on only for {@link bindToClaim}.
+ * listed in `malformed`: a decimal string reads as its number (so that a fraud signal sent that way is not lost),
+ * anything else as NaN. The gateway never hands on an answer with malformed values as a usable one. The
+ * CustomerSpeakerId is handed on only for {@link bindToClaim}.
  */
-export function toEvaluation(output: EvaluateSessionCommandOutput, { lenientNumbers = false } = {}): MappedAnswer {
+export function toEvaluation(output: EvaluateSessionCommandOutput): MappedAnswer {
   const { AuthenticationResult: auth, FraudDetectionResult: fraud } = output;
   const unrecognized: string[] = [];
   const malformed: string[] = [];
-  // A number sent as a decimal string is malformed; read leniently (only to find a fraud signal) it counts as that number.
   const numberOf = (value: unknown, field: string): number | undefined => {
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'number') return value;
     malformed.push(field);
-    return lenientNumbers && typeof value === 'string' && DECIMAL.test(value) ? Number(value) : Number.NaN;
+    return typeof value === 'string' && DECIMAL.test(value) ? Number(value) : Number.NaN;
   };
   const epochMillisOf = (value: unknown, field: string): number | undefined => {
     if (value === undefined || value === null) return undefined;
