@@ -21,13 +21,17 @@ export const FRAUDSTER_VOICE = 'voice-felix';
 
 export type ExpectedDecision = 'AUTHENTICATED' | 'NOT_AUTHENTICATED' | 'HIGH_RISK' | 'INCONCLUSIVE' | 'NOT_ENROLLED';
 
-export interface ScenarioCall {
+/** Who calls: what they claim, and whose voice is on the line. */
+export interface ScriptedCaller {
   readonly label: string;
-  /** Who the caller claims to be (the flow sets it as the contact's Customer ID). */
+  /** Who the caller claims to be (the customerId the IVR found; '' when it identified nobody). */
   readonly claimedCustomerId: string;
   /** Whose voice is actually on the line. */
   readonly voice: string;
   readonly spoofed?: boolean;
+}
+
+export interface ScenarioCall extends ScriptedCaller {
   /** Seconds of audio the caller speaks. */
   readonly seconds: number;
   /** The call ends (streaming ENDED) before the flow asks for a decision. */
@@ -50,12 +54,7 @@ export const OPTED_OUT_CUSTOMER = 'C1004';
 export type FlowOutcome = ExpectedDecision | 'OPTED_OUT';
 
 /** A call placed through the shipped contact flow (the flow runner): what the IVR claims, who speaks, and for how long. */
-export interface FlowScenarioCall {
-  readonly label: string;
-  /** The `customerId` contact attribute the IVR set before the flow; '' when it identified nobody. */
-  readonly claimedCustomerId: string;
-  readonly voice: string;
-  readonly spoofed?: boolean;
+export interface FlowScenarioCall extends ScriptedCaller {
   /** Seconds of speech the caller gives in all. */
   readonly speechSeconds: number;
   /** The IVR changes `customerId` while the caller speaks (they switch accounts mid-call). */
