@@ -75,6 +75,7 @@ export type ContactFlowConfig = Pick<
   | 'fraudQueueArn'
   | 'nextQueueArn'
   | 'minAuthenticationScore'
+  | 'ivrFlowArn'
 >;
 
 /** A configuration value that is not allowed; the message names the key, the value and what is allowed. */
@@ -227,6 +228,13 @@ export function loadConfig(read: ContextReader): AppConfig {
     }
     return value;
   };
+  const contactFlowArn = (key: string) => {
+    const value = optionalString(read, key);
+    if (value !== undefined && !/^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}\/contact-flow\/[0-9a-f-]{36}$/.test(value)) {
+      throw new ConfigError(key, value, 'an Amazon Connect contact flow ARN, arn:aws:connect:<region>:<account>:instance/<instance-id>/contact-flow/<flow-id>');
+    }
+    return value;
+  };
   const flow: ContactFlowConfig = {
     authenticationThreshold: optionalIntegerInRange(read, 'flowAuthenticationThreshold', 0, 100),
     authenticationResponseTimeSeconds: optionalIntegerInRange(read, 'flowAuthenticationResponseTimeSeconds', 5, 10),
@@ -236,6 +244,7 @@ export function loadConfig(read: ContextReader): AppConfig {
     fraudQueueArn: queueArn('flowFraudQueueArn'),
     nextQueueArn: queueArn('flowNextQueueArn'),
     minAuthenticationScore: optionalIntegerInRange(read, 'flowMinAuthenticationScore', 0, 100),
+    ivrFlowArn: contactFlowArn('flowIvrFlowArn'),
   };
   // The thresholds also configure the decision Lambda (what it trusts), so they stand without an instance.
   const instanceOnly = Object.entries(flow).filter(([key]) => key !== 'authenticationThreshold' && key !== 'fraudThreshold');

@@ -19,7 +19,7 @@ import { CDK_CONTEXT } from './harness/cdk-context';
 import { batchContextOf, enrollSpeakers, registerFraudsters } from './scenario/batch-jobs';
 import { placeFlowCall } from './scenario/place-flow-call';
 import { ENROLLED_SPEAKERS, FLOW_SCENARIO_CALLS, FRAUDSTER_VOICE, OPTED_OUT_CUSTOMER } from './scenario/scenario-data';
-import { deployedContactFlow } from './connect/deployed-flow';
+import { deployedContactFlows } from './connect/deployed-flow';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './harness/local-constants';
 
 const USAGE = `Usage: npm start [-- --verbose] [-- --state-file <path>]
@@ -105,15 +105,15 @@ async function main(): Promise<void> {
     await voiceId.send(new OptOutSpeakerCommand({ DomainId: stack.domainId, SpeakerId: OPTED_OUT_CUSTOMER }));
     const fn = findDecisionFunction(assemblyDir);
     const local = await startDecisionFunction(fn, stack, { onLog: log });
-    const flow = deployedContactFlow(`arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:contact-flow-decision`);
+    const flows = deployedContactFlows(`arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:contact-flow-decision`);
     console.log(`5. Contact-flow Lambda loaded from ${path.relative(root, fn.assetDir)} (init ${local.initMs.toFixed(0)} ms); ${OPTED_OUT_CUSTOMER} opted out.`);
-    console.log(`   Calls through the shipped contact flow (${flow.Actions.length} actions, as the stateless stack deploys it with the Connect wiring on), run by the local flow runner:`);
+    console.log(`   Calls through the shipped contact flow (${flows['all-in-one'].Actions.length} actions, as the stateless stack deploys it with the Connect wiring on), run by the local flow runner:`);
     console.log(`   ${pad('call', 19)}${pad('claims', 12)}${pad('path', 62)}${pad('s to decision', 15)}${pad('decision', 18)}expected`);
     let mismatches = 0;
     try {
       for (const [i, call] of FLOW_SCENARIO_CALLS.entries()) {
         const contactId = `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`;
-        const placed = await placeFlowCall(stack, local, voiceId, flow, call, contactId);
+        const placed = await placeFlowCall(stack, local, voiceId, flows, call, contactId);
         const path_ = placed.run.visited.filter((id) => /^(check-enrollment|collect-speech|retry-prompt|invoke-decision|mark-.*|transfer-.*|fraud-prompt)$/.test(id));
         const route = `${compact(path_)}`;
         const ok = placed.decision === call.expected;

@@ -199,6 +199,8 @@ export interface VoiceIdAuthenticationFlowSettings {
   readonly minAuthenticationScore?: number;
   /** Whether an AUTHENTICATED whose record failed (`recordStatus` FAILED) is treated as not authenticated. */
   readonly decisionRecordRequired: boolean;
+  /** The contact center's own IVR flow, which the `start-streaming` part transfers to; `undefined`: that part is not rendered. */
+  readonly ivrFlowArn?: string;
 }
 
 /** Highest retry count the flow file has counters for. */
@@ -228,9 +230,53 @@ export function speechWindowSeconds(settings: Pick<VoiceIdAuthenticationFlowSett
   return settings.authenticationResponseTimeSeconds;
 }
 
-/** Renders `voice-id-authentication.json` for one set of settings. */
-export function renderVoiceIdAuthenticationFlow(settings: VoiceIdAuthenticationFlowSettings): RenderedFlow {
+/**
+ * The flows rendered from `voice-id-authentication.json`:
+ * - `all-in-one`: streaming, the claim, enrollment, a listening window and the decision in one flow (for trying
+ *   it out, or for a contact center with no IVR dialogue of its own);
+ * - `start-streaming`: the top of an inbound flow: a prompt, Set Voice ID, then on to the contact center's own
+ *   IVR flow (`ivrFlowArn`), so that the caller's IVR dialogue (a Lex bot, say) is the speech Voice ID listens to;
+ * - `authenticate`: what that IVR transfers to once it has set the `customerId` attribute: the Customer ID,
+ *   enrollment, the decision at once (the IVR dialogue was the speech), and a listening window only on RETRY.
+ */
+export const VOICE_ID_FLOW_PARTS = ['all-in-one', 'start-streaming', 'authenticate'] as const;
+export type VoiceIdFlowPart = (typeof VOICE_ID_FLOW_PARTS)[number];
+
+/** Where each part goes after the shared actions (a route is a `${Name}` NextAction placeholder). */
+const PART_ROUTES: Record<VoiceIdFlowPart, Record<string, string>> = {
+  'all-in-one': {
+    AfterResetRoute: 'welcome-prompt',
+    AfterWelcomeRoute: 'check-claim',
+    ClaimRoute: 'set-voice-id',
+    NoClaimRoute: 'set-fraud-screening-only',
+    AfterStreamRoute: 'set-customer-id',
+    EnrolledRoute: 'collect-speech',
+  },
+  'start-streaming': {
+    AfterResetRoute: 'welcome-prompt',
+    // The claim is not known yet at the top of the inbound flow: authentication and fraud detection both start.
+    AfterWelcomeRoute: 'set-voice-id',
+    ClaimRoute: 'set-voice-id',
+    NoClaimRoute: 'set-voice-id',
+    AfterStreamRoute: 'transfer-to-ivr',
+    EnrolledRoute: 'invoke-decision',
+  },
+  authenticate: {
+    AfterResetRoute: 'check-claim',
+    AfterWelcomeRoute: 'check-claim',
+    ClaimRoute: 'set-customer-id',
+    // Streaming already runs; without a claim only the fraud check can say anything.
+    NoClaimRoute: 'invoke-decision',
+    AfterStreamRoute: 'set-customer-id',
+    EnrolledRoute: 'invoke-decision',
+  },
+};
+
+/** Renders one part (see {@link VOICE_ID_FLOW_PARTS}) of `voice-id-authentication.json` for one set of settings. */
+export function renderVoiceIdAuthenticationFlow(settings: VoiceIdAuthenticationFlowSettings, part: VoiceIdFlowPart = 'all-in-one'): RenderedFlow {
+  if (part === 'start-streaming' && settings.ivrFlowArn === undefined) throw new Error('the start-streaming flow needs ivrFlowArn, the flow it transfers to');
   const routes: Record<string, string> = {
+    ...PART_ROUTES[part],
     FraudRoute: settings.fraudQueueArn !== undefined ? 'set-fraud-queue' : 'fraud-prompt',
     NextRoute: settings.nextQueueArn !== undefined ? 'set-next-queue' : 'transfer-to-queue',
     // The Lambda already refuses an unrecorded AUTHENTICATED when records are required; the flow checks again,
@@ -255,6 +301,7 @@ export function renderVoiceIdAuthenticationFlow(settings: VoiceIdAuthenticationF
       MinAuthenticationScore: settings.minAuthenticationScore === undefined ? undefined : String(settings.minAuthenticationScore),
       FraudQueueArn: settings.fraudQueueArn,
       NextQueueArn: settings.nextQueueArn,
+      IvrFlowArn: settings.ivrFlowArn,
     },
   });
 }

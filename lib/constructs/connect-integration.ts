@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { DEFAULT_ACCEPTANCE_THRESHOLD, DEFAULT_FRAUD_RISK_THRESHOLD } from '../../lambda/contact-flow-decision/domain/policy';
-import { MAX_FLOW_RETRIES, renderVoiceIdAuthenticationFlow, VoiceIdAuthenticationFlowSettings } from './connect-flow';
+import { MAX_FLOW_RETRIES, renderVoiceIdAuthenticationFlow, VoiceIdAuthenticationFlowSettings, type VoiceIdFlowPart } from './connect-flow';
 import { BUNDLING } from './contact-flow-decision-function';
 import { deploymentLogGroupName } from './telemetry-names';
 import { IVoiceIdDomain } from './voice-id-domain';
@@ -18,6 +18,8 @@ import { IVoiceIdDomain } from './voice-id-domain';
 const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** `<instance ARN>/queue/<uuid>`. */
 const QUEUE_ARN_SUFFIX = /^\/queue\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** `<instance ARN>/contact-flow/<uuid>`. */
+const CONTACT_FLOW_ARN_SUFFIX = /^\/contact-flow\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Voice ID watchlist ids are 22 alphanumerics. */
 const WATCHLIST_ID = /^[a-zA-Z0-9]{22}$/;
 
@@ -86,6 +88,14 @@ export interface ConnectVoiceIdIntegrationProps {
    */
   readonly decisionRecordRequired?: boolean;
   /**
+   * The contact center's own IVR flow (an ARN of a contact flow of this instance). With it, a second flow
+   * (`<flowName> - start streaming`) is deployed for the top of an inbound flow: it starts Voice ID streaming and
+   * transfers to this IVR, so that the caller's dialogue with it is the speech Voice ID listens to; the IVR then
+   * sets `customerId` and transfers to `<flowName> - after IVR`, which is always deployed.
+   * @default - only the all-in-one flow and the after-IVR flow are deployed
+   */
+  readonly ivrFlowArn?: string;
+  /**
    * How long the association handler's and the Provider framework's logs are kept.
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -122,10 +132,14 @@ export interface ConnectVoiceIdIntegrationProps {
  * for fraud, `voiceIdHighRisk` on the contact.
  */
 export class ConnectVoiceIdIntegration extends Construct {
-  /** The contact flow. */
+  /** The all-in-one contact flow. */
   readonly contactFlow: connect.CfnContactFlow;
-  /** ARN of the contact flow, e.g. for a TransferToFlow action or a phone number association. */
+  /** ARN of the all-in-one contact flow, e.g. for a TransferToFlow action or a phone number association. */
   readonly contactFlowArn: string;
+  /** ARN of the flow an IVR transfers to once it has set `customerId` (streaming must already run). */
+  readonly authenticateFlowArn: string;
+  /** ARN of the flow that starts streaming and transfers to `ivrFlowArn`, when that is set. */
+  readonly startStreamingFlowArn?: string;
   /** IntegrationAssociationId of the Voice ID domain association. */
   readonly voiceIdAssociationId: string;
   /** The Lambda integration association. */
@@ -201,20 +215,28 @@ export class ConnectVoiceIdIntegration extends Construct {
     this.voiceIdAssociationId = association.ref;
     this.acknowledgeFindings(handler, handlerRole, provider);
 
-    // 3. The contact flow.
-    const rendered = renderVoiceIdAuthenticationFlow({ ...settings, decisionFunctionArn: props.decisionFunction.functionArn });
-    this.contactFlow = new connect.CfnContactFlow(this, 'ContactFlow', {
-      instanceArn: props.instanceArn,
-      name: settings.flowName,
-      type: 'CONTACT_FLOW',
-      state: 'ACTIVE',
-      description: `Voice ID caller authentication and fraud screening (voice-id-authentication.json ${rendered.fileDigest})`,
-      content: Fn.sub(rendered.body, rendered.variables),
-    });
-    // Connect checks at save time that the flow's Lambda is associated with the instance.
-    this.contactFlow.addResourceDependency(this.lambdaIntegration);
-    this.contactFlow.node.addDependency(association);
+    // 3. The contact flows: all in one, and the two halves around the contact center's own IVR.
+    const flow = (id: string, part: VoiceIdFlowPart, name: string, purpose: string): connect.CfnContactFlow => {
+      const rendered = renderVoiceIdAuthenticationFlow({ ...settings, decisionFunctionArn: props.decisionFunction.functionArn }, part);
+      const contactFlow = new connect.CfnContactFlow(this, id, {
+        instanceArn: props.instanceArn,
+        name,
+        type: 'CONTACT_FLOW',
+        state: 'ACTIVE',
+        description: `${purpose} (voice-id-authentication.json ${part} ${rendered.fileDigest})`,
+        content: Object.keys(rendered.variables).length > 0 ? Fn.sub(rendered.body, rendered.variables) : rendered.body,
+      });
+      // Connect checks at save time that the flow's Lambda is associated with the instance.
+      contactFlow.addResourceDependency(this.lambdaIntegration);
+      contactFlow.node.addDependency(association);
+      return contactFlow;
+    };
+    this.contactFlow = flow('ContactFlow', 'all-in-one', settings.flowName, 'Voice ID caller authentication and fraud screening');
     this.contactFlowArn = this.contactFlow.attrContactFlowArn;
+    this.authenticateFlowArn = flow('AuthenticateFlow', 'authenticate', `${settings.flowName} - after IVR`, 'Voice ID authentication after the IVR set customerId').attrContactFlowArn;
+    if (settings.ivrFlowArn !== undefined) {
+      this.startStreamingFlowArn = flow('StartStreamingFlow', 'start-streaming', `${settings.flowName} - start streaming`, 'Starts Voice ID streaming, then transfers to the IVR').attrContactFlowArn;
+    }
   }
 
   /**
@@ -367,10 +389,17 @@ function validate(props: ConnectVoiceIdIntegrationProps): ResolvedSettings {
     nextQueueArn: props.nextQueueArn,
     minAuthenticationScore: props.minAuthenticationScore === undefined ? undefined : integer('minAuthenticationScore', props.minAuthenticationScore, 0, 100, 0),
     decisionRecordRequired: props.decisionRecordRequired ?? false,
+    ivrFlowArn: props.ivrFlowArn,
   };
   const { flowName } = settings;
-  if (!Token.isUnresolved(flowName) && (flowName.trim().length === 0 || flowName.length > 127)) {
-    fail(`flowName must be 1-127 characters and not blank, got '${flowName}'`);
+  // The longest derived name (' - start streaming') must fit Connect's 127 characters too.
+  if (!Token.isUnresolved(flowName) && (flowName.trim().length === 0 || flowName.length > 127 - ' - start streaming'.length)) {
+    fail(`flowName must be 1-${127 - ' - start streaming'.length} characters and not blank, got '${flowName}'`);
+  }
+  if (props.ivrFlowArn !== undefined && !Token.isUnresolved(props.ivrFlowArn) && !Token.isUnresolved(instanceArn)) {
+    if (!props.ivrFlowArn.startsWith(instanceArn) || !CONTACT_FLOW_ARN_SUFFIX.test(props.ivrFlowArn.slice(instanceArn.length))) {
+      fail(`ivrFlowArn must be the ARN of a contact flow of instance ${instanceArn} (<instanceArn>/contact-flow/<id>), got '${props.ivrFlowArn}'`);
+    }
   }
   if (props.watchlistId !== undefined && !Token.isUnresolved(props.watchlistId) && !WATCHLIST_ID.test(props.watchlistId)) {
     fail(`watchlistId must be 22 letters or digits, got '${props.watchlistId}'`);

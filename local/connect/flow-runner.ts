@@ -14,6 +14,7 @@
  *   branch, with False it is the `InputTimeLimitExceeded` error).
  * - `InvokeLambdaFunction`: invokes with `LambdaInvocationAttributes` resolved; a response that is not a flat
  *   string map, or a failed invocation, takes the error branch; the answer becomes `$.External`.
+ * - `TransferToFlow`: continues in the flow of that ARN among `flows` (the error branch for any other).
  * - `Compare` (`Equals` and the documented text and number operators), `UpdateContactTargetQueue`,
  *   `TransferContactToQueue` and `DisconnectParticipant` (both end the run).
  * Any other action type fails the run: the runner never pretends to know what an action does.
@@ -35,8 +36,8 @@ export type EnrollmentStatus = 'Enrolled' | 'NotEnrolled' | 'OptedOut';
 /** What the flow does to the world: Voice ID, the caller, the Lambda. Every method may throw to take the error branch. */
 export interface ContactCenter {
   startVoiceIdStream(settings: VoiceIdStreamSettings, customerId: string | undefined): Promise<void>;
-  /** The Customer ID changed (after streaming started, Voice ID's session follows it). */
-  setCustomerId(customerId: string, streaming: boolean): Promise<void>;
+  /** The Customer ID changed (once streaming runs, Voice ID's session follows it). */
+  setCustomerId(customerId: string): Promise<void>;
   checkEnrollment(customerId: string | undefined): Promise<EnrollmentStatus>;
   /** A prompt plays for its length: the caller listens. */
   play(text: string): Promise<void>;
@@ -64,13 +65,20 @@ export class FlowRunError extends Error {
 
 const VOICE_ID_KEYS = ['IsVoiceIdStreamingEnabled', 'IsVoiceAuthenticationEnabled', 'IsFraudDetectionEnabled', 'VoiceAuthenticationThreshold', 'VoiceAuthenticationResponseTime', 'FraudDetectionThreshold', 'WatchlistId'];
 
-export async function runFlow(flow: FlowDocument, center: ContactCenter, initial: { attributes?: Record<string, string>; maxSteps?: number } = {}): Promise<FlowRun> {
-  const byId = new Map(flow.Actions.map((a) => [a.Identifier, a]));
+export interface RunOptions {
+  /** Contact attributes when the contact enters the flow. */
+  readonly attributes?: Record<string, string>;
+  /** Flows a `TransferToFlow` may go to, by ARN (the contact stays the same: attributes, Customer ID, streaming). */
+  readonly flows?: Readonly<Record<string, FlowDocument>>;
+  readonly maxSteps?: number;
+}
+
+export async function runFlow(flow: FlowDocument, center: ContactCenter, initial: RunOptions = {}): Promise<FlowRun> {
+  let byId = new Map(flow.Actions.map((a) => [a.Identifier, a]));
   const attributes: Record<string, string> = { ...initial.attributes };
   let external: Record<string, string> = {};
   let customerId: string | undefined;
   let voiceId: Record<string, string> = {};
-  let streaming = false;
   let targetQueue: string | undefined;
   let invocations = 0;
   const visited: string[] = [];
@@ -129,7 +137,7 @@ export async function runFlow(flow: FlowDocument, center: ContactCenter, initial
             const value = resolve(p.CustomerId);
             if (value === '') throw new Error('empty Customer ID');
             customerId = value;
-            await center.setCustomerId(value, streaming);
+            await center.setCustomerId(value);
           }
         });
         break;
@@ -149,7 +157,6 @@ export async function runFlow(flow: FlowDocument, center: ContactCenter, initial
             },
             customerId,
           );
-          streaming = true;
         });
         break;
       case 'CheckVoiceId': {
@@ -194,6 +201,16 @@ export async function runFlow(flow: FlowDocument, center: ContactCenter, initial
             return success(current);
           },
         );
+        break;
+      }
+      case 'TransferToFlow': {
+        const target = initial.flows?.[String(p.ContactFlowId)];
+        if (!target) {
+          next = errorTarget(action, 'NoMatchingError');
+          break;
+        }
+        byId = new Map(target.Actions.map((a) => [a.Identifier, a]));
+        next = target.StartAction;
         break;
       }
       case 'Compare': {

@@ -75,8 +75,8 @@ export class LocalContactCenter implements ContactCenter {
     this.streamStartedAt = this.callSeconds;
   }
 
-  async setCustomerId(customerId: string, streaming: boolean): Promise<void> {
-    if (streaming) await this.stack.control.updateSession(this.contactId, { domainId: this.stack.domainId, customerSpeakerId: customerId });
+  async setCustomerId(customerId: string): Promise<void> {
+    if (this.streamStartedAt !== undefined) await this.stack.control.updateSession(this.contactId, { domainId: this.stack.domainId, customerSpeakerId: customerId });
   }
 
   async checkEnrollment(customerId: string | undefined): Promise<EnrollmentStatus> {

@@ -107,6 +107,8 @@ describe('loadConfig', () => {
     ['flowAuthenticationResponseTimeSeconds', { flowAuthenticationResponseTimeSeconds: 4 }, /'flowAuthenticationResponseTimeSeconds'.*5 to 10/],
     ['flowWatchlistId', { flowWatchlistId: 'short' }, /'flowWatchlistId'.*22 letters/],
     ['flowFraudQueueArn', { flowFraudQueueArn: 'queue-1' }, /'flowFraudQueueArn'.*queue ARN/],
+    ['flowIvrFlowArn', { flowIvrFlowArn: 'arn:aws:connect:eu-west-2:123456789012:instance/0a1b2c3d-1111-2222-3333-444455556666/queue/0a1b2c3d-1111-2222-3333-444455556666' }, /'flowIvrFlowArn'.*contact flow ARN/],
+    ['flowIvrFlowArn', { flowIvrFlowArn: 'arn:aws:connect:eu-west-2:123456789012:instance/0a1b2c3d-1111-2222-3333-444455556666/contact-flow/0a1b2c3d-1111-2222-3333-444455556666' }, /'flowIvrFlowArn'.*only with 'connectInstanceArn'/],
     ['alarmEmail', { alarmEmail: 'oncall at example' }, /'alarmEmail'.*e-mail address/],
     ['account', { account: '1234' }, /'account'.*12-digit/],
     ['region', { region: 'mars' }, /'region'.*us-east-1/],

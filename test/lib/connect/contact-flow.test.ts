@@ -84,7 +84,7 @@ async function simulate(flow: FlowDocument, invoke: Lambda, options: { customerI
   const calls: string[] = [];
   const center: ContactCenter = {
     startVoiceIdStream: async (settings, customerId) => void calls.push(`stream auth=${settings.authenticationEnabled} fraud=${settings.fraudDetectionEnabled} customer=${customerId ?? '-'}`),
-    setCustomerId: async (customerId, streaming) => void calls.push(`customer ${customerId} streaming=${streaming}`),
+    setCustomerId: async (customerId) => void calls.push(`customer ${customerId}`),
     checkEnrollment: async () => {
       calls.push('check enrollment');
       if (options.enrollment === 'error') throw new Error('refused');
@@ -119,6 +119,13 @@ describe('voice-id-authentication.json, the file', () => {
     const names = new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]));
     expect([...names].sort()).toEqual(
       [
+        'AfterResetRoute',
+        'AfterStreamRoute',
+        'AfterWelcomeRoute',
+        'ClaimRoute',
+        'EnrolledRoute',
+        'IvrFlowArn',
+        'NoClaimRoute',
         'AuthenticationResponseTime',
         'AuthenticationThreshold',
         'DecisionFunctionArn',
@@ -273,7 +280,7 @@ describe.each([
       expect.objectContaining({ LambdaFunctionARN: FUNCTION_ARN, InvocationTimeLimitSeconds: '8', InvocationType: 'SYNCHRONOUS', ResponseValidation: { ResponseType: 'STRING_MAP' } }),
     );
     const save = actionOf(flow, invoke.Transitions.NextAction as string);
-    expect(save.Parameters.Attributes).toEqual({ voiceIdDecision: '$.External.decision', voiceIdDecisionId: '$.External.decisionId' });
+    expect(save.Parameters.Attributes).toEqual({ voiceIdDecision: '$.External.decision', voiceIdDecisionId: '$.External.decisionId', voiceIdDecisionReason: '$.External.reason' });
   });
 });
 
@@ -373,7 +380,7 @@ describe('the redesigned path of a call (flow runner, fake contact center)', () 
 
   test('streams first, then sets the Customer ID, checks enrollment, and lets the caller speak a full window before the first decision', async () => {
     const { calls } = await simulate(flow, always('AUTHENTICATED'));
-    expect(calls).toEqual(['play', 'stream auth=true fraud=true customer=-', 'customer C1001 streaming=true', 'check enrollment', 'play', 'listen 10', 'invoke {"customerId":"C1001"}']);
+    expect(calls).toEqual(['play', 'stream auth=true fraud=true customer=-', 'customer C1001', 'check enrollment', 'play', 'listen 10', 'invoke {"customerId":"C1001"}']);
   });
 
   test('every RETRY gets another full listening window of the response time', async () => {
@@ -404,5 +411,48 @@ describe('the redesigned path of a call (flow runner, fake contact center)', () 
     expect(outcome.attributes.voiceIdAuthenticated).toBe('false');
     const fraud = await simulate(flow, always('HIGH_RISK'), { customerId: '' });
     expect(fraud.attributes).toEqual(expect.objectContaining({ voiceIdHighRisk: 'true', voiceIdDecision: 'HIGH_RISK' }));
+  });
+});
+
+describe('the two halves around the contact center\'s own IVR', () => {
+  const IVR = 'arn:aws:connect:eu-west-2:123456789012:instance/11111111-2222-3333-4444-555555555555/contact-flow/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+  const part = (p: 'start-streaming' | 'authenticate') => JSON.parse(renderVoiceIdAuthenticationFlow({ ...DEFAULTS, ivrFlowArn: IVR }, p).body) as FlowDocument;
+
+  test('the start-streaming flow is refused without the IVR flow it transfers to', () => {
+    expect(() => renderVoiceIdAuthenticationFlow(DEFAULTS, 'start-streaming')).toThrow(/ivrFlowArn/);
+  });
+
+  test('start streaming: a prompt, Set Voice ID with authentication and fraud detection, then the IVR; no Lambda, no Customer ID', () => {
+    const flow = part('start-streaming');
+    expect(flow.Actions.map((a) => a.Type)).not.toContain('InvokeLambdaFunction');
+    expect(flow.Actions.map((a) => a.Type)).not.toContain('CheckVoiceId');
+    expect(actionOf(flow, 'set-voice-id').Parameters).toEqual(expect.objectContaining({ IsVoiceAuthenticationEnabled: 'true', IsFraudDetectionEnabled: 'true' }));
+    expect(actionOf(flow, 'start-voice-id-stream').Transitions.NextAction).toBe('transfer-to-ivr');
+    expect(actionOf(flow, 'transfer-to-ivr').Parameters).toEqual({ ContactFlowId: IVR });
+  });
+
+  test('after the IVR: the Customer ID, enrollment, then the decision at once (the IVR dialogue was the speech); a window only on RETRY', async () => {
+    const flow = part('authenticate');
+    expect(flow.Actions.map((a) => a.Type)).not.toContain('StartVoiceIdStream');
+    const { calls } = await simulate(flow, always('AUTHENTICATED'));
+    expect(calls).toEqual(['customer C1001', 'check enrollment', 'invoke {"customerId":"C1001"}']);
+    const retried = await simulate(flow, always('RETRY'));
+    expect(retried.calls.filter((c) => c.startsWith('listen'))).toEqual(['listen 10', 'listen 10']);
+    expect(retried.attributes.voiceIdDecision).toBe('INCONCLUSIVE');
+  });
+
+  test('after the IVR without a claim: straight to the decision (fraud screening only), no Customer ID, no enrollment check', async () => {
+    const { calls, attributes } = await simulate(part('authenticate'), always('HIGH_RISK'), { customerId: '' });
+    expect(calls).toEqual(['invoke {"customerId":""}', 'play']); // the decision, then the fraud prompt
+    expect(attributes.voiceIdHighRisk).toBe('true');
+  });
+
+  test('after the IVR, only AUTHENTICATED authenticates and HIGH_RISK never reaches the authenticated path', async () => {
+    const flow = part('authenticate');
+    for (const decision of CALLER_DECISIONS) {
+      const outcome = await simulate(flow, always(decision));
+      expect({ decision, authenticated: outcome.attributes.voiceIdAuthenticated }).toEqual({ decision, authenticated: decision === 'AUTHENTICATED' ? 'true' : 'false' });
+    }
+    for (const id of authenticatedActions(flow)) expect(reachableFrom(flow, branchTarget(flow, 'HIGH_RISK')).has(id)).toBe(false);
   });
 });

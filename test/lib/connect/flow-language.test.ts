@@ -1,4 +1,4 @@
-import { type FlowAction, type FlowDocument, renderVoiceIdAuthenticationFlow } from '../../../lib/constructs/connect-flow';
+import { type FlowAction, type FlowDocument, renderVoiceIdAuthenticationFlow, VOICE_ID_FLOW_PARTS } from '../../../lib/constructs/connect-flow';
 
 /**
  * The per-action rules of the Amazon Connect flow language (Version 2019-10-30) the shipped flow relies on, from
@@ -43,20 +43,21 @@ const RULES: Record<string, ActionRule> = {
   UpdateContactTargetQueue: { keys: ['QueueId'], requiredErrors: ['NoMatchingError'], allowedErrors: ['NoMatchingError'], nextAction: 'required' },
   TransferContactToQueue: { keys: [], requiredErrors: ['QueueAtCapacity', 'NoMatchingError'], allowedErrors: ['QueueAtCapacity', 'NoMatchingError'], nextAction: 'forbidden' },
   DisconnectParticipant: { keys: [], requiredErrors: [], allowedErrors: [], nextAction: 'forbidden' },
+  TransferToFlow: { keys: ['ContactFlowId'], requiredErrors: ['NoMatchingError'], allowedErrors: ['NoMatchingError'], nextAction: 'forbidden' },
 };
 
 const CHECK_VOICE_ID_VALUES = { enrollmentStatus: ['Enrolled', 'NotEnrolled', 'OptedOut'] } as const;
 const VOICE_ID_SWITCHES = ['IsVoiceIdStreamingEnabled', 'IsVoiceAuthenticationEnabled', 'IsFraudDetectionEnabled'];
 const COMPARE_OPERATORS = ['Equals', 'TextStartsWith', 'TextEndsWith', 'TextContains', 'NumberGreaterThan', 'NumberGreaterOrEqualTo', 'NumberLessThan', 'NumberLessOrEqualTo'];
 
-const flows: Array<[string, FlowDocument]> = [
-  ['defaults', { decisionRecordRequired: false }],
-  ['every option', { decisionRecordRequired: true, watchlistId: 'abcdefghijklmnopqrstuv', minAuthenticationScore: 95, fraudQueueArn: 'arn:aws:connect:eu-west-2:123456789012:instance/i/queue/q1', nextQueueArn: 'arn:aws:connect:eu-west-2:123456789012:instance/i/queue/q2', maxRetries: 5 }],
-].map(([label, extra]) => [
-  label as string,
-  JSON.parse(
-    renderVoiceIdAuthenticationFlow({ decisionFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:f', authenticationThreshold: 90, authenticationResponseTimeSeconds: 10, fraudThreshold: 50, maxRetries: 2, ...(extra as object) } as Parameters<typeof renderVoiceIdAuthenticationFlow>[0]).body,
-  ) as FlowDocument,
+const IVR_FLOW_ARN = 'arn:aws:connect:eu-west-2:123456789012:instance/i/contact-flow/f1';
+const settings = (extra: object) =>
+  ({ decisionFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:f', authenticationThreshold: 90, authenticationResponseTimeSeconds: 10, fraudThreshold: 50, maxRetries: 2, decisionRecordRequired: false, ivrFlowArn: IVR_FLOW_ARN, ...extra }) as Parameters<typeof renderVoiceIdAuthenticationFlow>[0];
+const EVERY_OPTION = { decisionRecordRequired: true, watchlistId: 'abcdefghijklmnopqrstuv', minAuthenticationScore: 95, fraudQueueArn: 'arn:aws:connect:eu-west-2:123456789012:instance/i/queue/q1', nextQueueArn: 'arn:aws:connect:eu-west-2:123456789012:instance/i/queue/q2', maxRetries: 5 };
+
+const flows: Array<[string, FlowDocument]> = VOICE_ID_FLOW_PARTS.flatMap((part) => [
+  [`${part}, defaults`, JSON.parse(renderVoiceIdAuthenticationFlow(settings({}), part).body) as FlowDocument] as [string, FlowDocument],
+  [`${part}, every option`, JSON.parse(renderVoiceIdAuthenticationFlow(settings(EVERY_OPTION), part).body) as FlowDocument] as [string, FlowDocument],
 ]);
 
 describe.each(flows)('flow-language rules of the rendered flow (%s)', (_label, flow) => {

@@ -171,20 +171,35 @@ describe('ConnectVoiceIdIntegration', () => {
     }
   });
 
-  test('creates an active contact flow after the Lambda association and the Voice ID association', () => {
-    const flows = shared.template.findResources('AWS::Connect::ContactFlow');
-    const [flow] = Object.values(flows) as Array<{ Properties: Record<string, unknown>; DependsOn: string[] }>;
-    expect(flow.Properties).toEqual(
-      expect.objectContaining({
-        InstanceArn: INSTANCE_ARN,
-        Name: 'Voice ID authentication',
-        Type: 'CONTACT_FLOW',
-        State: 'ACTIVE',
-        Description: expect.stringMatching(/^Voice ID caller authentication and fraud screening \(voice-id-authentication\.json [0-9a-f]{12}\)$/),
-        Content: { 'Fn::Sub': [expect.any(String), { DecisionFunctionArn: fnArn(shared.stack, shared.decisionFunction) }] },
-      }),
-    );
-    expect(flow.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ConnectLambdaIntegration/), expect.stringMatching(/^ConnectVoiceIdAssociation/)]));
+  test('creates the all-in-one flow and the after-IVR flow, active, after the Lambda association and the Voice ID association', () => {
+    const flows = Object.values(shared.template.findResources('AWS::Connect::ContactFlow')) as Array<{ Properties: Record<string, unknown>; DependsOn: string[] }>;
+    expect(flows.map((f) => f.Properties.Name).sort()).toEqual(['Voice ID authentication', 'Voice ID authentication - after IVR']);
+    for (const flow of flows) {
+      expect(flow.Properties).toEqual(
+        expect.objectContaining({
+          InstanceArn: INSTANCE_ARN,
+          Type: 'CONTACT_FLOW',
+          State: 'ACTIVE',
+          Description: expect.stringMatching(/\(voice-id-authentication\.json (all-in-one|authenticate) [0-9a-f]{12}\)$/),
+          Content: { 'Fn::Sub': [expect.any(String), { DecisionFunctionArn: fnArn(shared.stack, shared.decisionFunction) }] },
+        }),
+      );
+      expect(flow.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ConnectLambdaIntegration/), expect.stringMatching(/^ConnectVoiceIdAssociation/)]));
+    }
+    expect(shared.integration.startStreamingFlowArn).toBeUndefined();
+  });
+
+  test('with ivrFlowArn also deploys the start-streaming flow, which transfers to that IVR and invokes no Lambda', () => {
+    const ivrFlowArn = `${INSTANCE_ARN}/contact-flow/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee`;
+    const { stack, integration } = fixture({ ivrFlowArn });
+    const flows = Object.values(Template.fromStack(stack).findResources('AWS::Connect::ContactFlow')) as Array<{ Properties: { Name: string; Content: unknown } }>;
+    const start = flows.find((f) => f.Properties.Name === 'Voice ID authentication - start streaming')!;
+    expect(typeof start.Properties.Content).toBe('string');
+    const body = JSON.parse(start.Properties.Content as string) as { Actions: Array<{ Type: string; Parameters: Record<string, unknown> }> };
+    expect(body.Actions.map((a) => a.Type)).toEqual(expect.arrayContaining(['UpdateContactData', 'StartVoiceIdStream', 'TransferToFlow']));
+    expect(body.Actions.map((a) => a.Type)).not.toContain('InvokeLambdaFunction');
+    expect(body.Actions.find((a) => a.Type === 'TransferToFlow')!.Parameters).toEqual({ ContactFlowId: ivrFlowArn });
+    expect(stack.resolve(integration.startStreamingFlowArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ConnectStartStreamingFlow/), 'ContactFlowArn'] });
   });
 
   test('exposes the flow ARN and the association id', () => {
@@ -194,8 +209,9 @@ describe('ConnectVoiceIdIntegration', () => {
 
   test('takes the flow name and settings from props', () => {
     const { stack } = fixture({ flowName: 'Auth v2', authenticationThreshold: 80, watchlistId: 'abcdefghijklmnopqrstuv', minAuthenticationScore: 92 });
-    const [flow] = Object.values(Template.fromStack(stack).findResources('AWS::Connect::ContactFlow')) as Array<{ Properties: { Name: string; Content: { 'Fn::Sub': [string, unknown] } } }>;
-    expect(flow.Properties.Name).toBe('Auth v2');
+    const flows = Object.values(Template.fromStack(stack).findResources('AWS::Connect::ContactFlow')) as Array<{ Properties: { Name: string; Content: { 'Fn::Sub': [string, unknown] } } }>;
+    const flow = flows.find((f) => f.Properties.Name === 'Auth v2')!;
+    expect(flows.map((f) => f.Properties.Name)).toContain('Auth v2 - after IVR');
     const body = JSON.parse(flow.Properties.Content['Fn::Sub'][0]);
     const setVoiceId = body.Actions.find((a: { Identifier: string }) => a.Identifier === 'set-voice-id');
     expect(setVoiceId.Parameters).toEqual(expect.objectContaining({ VoiceAuthenticationThreshold: '80', WatchlistId: 'abcdefghijklmnopqrstuv' }));
@@ -206,7 +222,8 @@ describe('ConnectVoiceIdIntegration', () => {
   test.each([
     ['a malformed instance ARN', { instanceArn: 'arn:aws:connect:eu-west-2:123456789012:instance' }, /instanceArn/],
     ['a blank flow name', { flowName: '  ' }, /flowName/],
-    ['a flow name over 127 characters', { flowName: 'x'.repeat(128) }, /flowName/],
+    ['a flow name too long for the derived names within 127 characters', { flowName: 'x'.repeat(110) }, /flowName must be 1-109 characters/],
+    ['an IVR flow of another instance', { ivrFlowArn: 'arn:aws:connect:eu-west-2:123456789012:instance/99999999-2222-3333-4444-555555555555/contact-flow/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee' }, /ivrFlowArn must be the ARN of a contact flow of instance/],
     ['an authentication threshold over 100', { authenticationThreshold: 101 }, /authenticationThreshold must be a whole number from 0 to 100, got 101/],
     ['a fractional authentication threshold', { authenticationThreshold: 90.5 }, /authenticationThreshold/],
     ['a response time under 5 s', { authenticationResponseTimeSeconds: 4 }, /authenticationResponseTimeSeconds must be a whole number from 5 to 10, got 4/],
