@@ -88,16 +88,16 @@ export function toItem(record: DecisionRecord, decisionId: string, writeId: stri
     streamingStatus: evaluation?.streamingStatus,
     authenticationResultId: auth?.resultId,
     authenticationDecision: auth?.decision,
-    authenticationScore: auth?.score,
-    authenticationAcceptanceThreshold: auth?.acceptanceThreshold,
+    authenticationScore: finiteOrUndefined(auth?.score),
+    authenticationAcceptanceThreshold: finiteOrUndefined(auth?.acceptanceThreshold),
     authenticationAudioEndedAt: isoOrUndefined(auth?.audioAggregationEndedAt),
     claimedSpeaker: auth?.claim,
     fraudDetectionResultId: fraud?.resultId,
     fraudDecision: fraud?.decision,
     fraudReasons: fraud && fraud.reasons.length > 0 ? [...fraud.reasons] : undefined,
-    knownFraudsterRiskScore: fraud?.knownFraudsterRiskScore,
-    voiceSpoofingRiskScore: fraud?.voiceSpoofingRiskScore,
-    fraudRiskThreshold: fraud?.riskThreshold,
+    knownFraudsterRiskScore: finiteOrUndefined(fraud?.knownFraudsterRiskScore),
+    voiceSpoofingRiskScore: finiteOrUndefined(fraud?.voiceSpoofingRiskScore),
+    fraudRiskThreshold: finiteOrUndefined(fraud?.riskThreshold),
     fraudAudioEndedAt: isoOrUndefined(fraud?.audioAggregationEndedAt),
     watchlistId: fraud?.watchlistId,
     generatedFraudsterId: fraud?.generatedFraudsterId,
@@ -117,6 +117,11 @@ export function toItem(record: DecisionRecord, decisionId: string, writeId: stri
     [DECISION_KEYS.highRiskByDay]: record.highRiskDay,
     [DECISION_KEYS.timeToLive]: record.expiresAt,
   };
+}
+
+/** DynamoDB stores no NaN or Infinity: a value Voice ID sent malformed is left out (its field is in `unrecognizedFields`). */
+function finiteOrUndefined(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) ? value : undefined;
 }
 
 export class DynamoDbDecisionStore implements DecisionStore {

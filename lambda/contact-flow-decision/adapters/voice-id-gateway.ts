@@ -74,7 +74,10 @@ export class SdkVoiceIdGateway implements VoiceIdGateway {
     try {
       const { malformed, ...answer } = toEvaluation(output);
       if (malformed.length === 0) return answer;
-      throw new VoiceIdUnexpectedResponseError('MALFORMED_RESPONSE', `Voice ID sent values of the wrong type in ${malformed.join(', ')}`, { partialAnswer: answer });
+      // The malformed fields go on record with whatever is decided on the rest (a HIGH_RISK, say).
+      throw new VoiceIdUnexpectedResponseError('MALFORMED_RESPONSE', `Voice ID sent values of the wrong type in ${malformed.join(', ')}`, {
+        partialAnswer: { ...answer, unrecognized: [...new Set([...answer.unrecognized, ...malformed])] },
+      });
     } catch (error: unknown) {
       if (error instanceof VoiceIdUnexpectedResponseError) throw error;
       throw new VoiceIdUnexpectedResponseError('UNREADABLE_RESPONSE', 'Voice ID sent an answer this function could not read', { cause: error });
@@ -133,8 +136,8 @@ export function readLeniently(raw: Uint8Array | undefined): EvaluateSessionAnswe
   try {
     const json: unknown = JSON.parse(new TextDecoder().decode(raw));
     if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
-    const { malformed: _malformed, ...answer } = toEvaluation(json as EvaluateSessionCommandOutput);
-    return answer;
+    const { malformed, ...answer } = toEvaluation(json as EvaluateSessionCommandOutput);
+    return { ...answer, unrecognized: [...new Set([...answer.unrecognized, ...malformed])] };
   } catch {
     return undefined;
   }

@@ -94,6 +94,25 @@ describe('decision store on the real DynamoDB document client (fake HTTP, no ser
     expect(item).toMatchObject({ decision: { S: 'ERROR' }, errorCode: { S: 'VOICE_ID_THROTTLED' } });
   });
 
+  test('a HIGH_RISK decided on a malformed answer is still recorded: values DynamoDB cannot store (NaN) are left out, their fields listed', async () => {
+    const { store, captured } = storeAnswering(() => ({ status: 200, body: {} }));
+    const record = highRiskRecord();
+    const malformed: DecisionRecord = {
+      ...record,
+      evaluation: {
+        ...record.evaluation!,
+        authentication: { ...record.evaluation!.authentication!, score: Number.NaN },
+        fraud: { ...record.evaluation!.fraud!, voiceSpoofingRiskScore: Number.POSITIVE_INFINITY },
+        unrecognized: ['AuthenticationResult.Score', 'FraudDetectionResult.RiskDetails.VoiceSpoofingRisk.RiskScore'],
+      },
+    };
+    await expect(store.record(malformed, { timeoutMs: 1000 })).resolves.toMatchObject({ status: 'RECORDED' });
+    const item = captured[0]!.body['Item'] as Record<string, unknown>;
+    expect(item).not.toHaveProperty('authenticationScore');
+    expect(item).not.toHaveProperty('voiceSpoofingRiskScore');
+    expect(item).toMatchObject({ decision: { S: 'HIGH_RISK' }, knownFraudsterRiskScore: { N: '97' }, unrecognizedFields: { L: [{ S: 'AuthenticationResult.Score' }, { S: 'FraudDetectionResult.RiskDetails.VoiceSpoofingRisk.RiskScore' }] } });
+  });
+
   test('a replay hits the condition: DUPLICATE with the existing record id', async () => {
     const { store } = storeAnswering(() => ({
       status: 400,

@@ -124,6 +124,7 @@ describe('Voice ID gateway on the real SDK client (fake HTTP, no server)', () =>
     expect(error).toMatchObject({ errorCode: 'VOICE_ID_UNEXPECTED_RESPONSE', detail: 'MALFORMED_RESPONSE', retryable: false });
     expect(error.message).toContain('FraudDetectionResult.RiskDetails.KnownFraudsterRisk.RiskScore');
     expect((error as VoiceIdUnexpectedResponseError).partialAnswer?.fraud?.knownFraudsterRiskScore).toBe(99);
+    expect((error as VoiceIdUnexpectedResponseError).partialAnswer?.unrecognized).toContain('FraudDetectionResult.RiskDetails.KnownFraudsterRisk.RiskScore');
   });
 
   test.each(['not json', '[1,2]', 'null', ''])('a raw body %p leaves nothing to read', (text) => {
