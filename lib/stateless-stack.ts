@@ -1,4 +1,4 @@
-import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -117,6 +117,12 @@ export class StatelessStack extends Stack {
         ...flowThresholdsFor(this.decisionFunction.policy, props.flow),
         decisionRecordRequired: this.decisionFunction.policy.decisionRecord === 'REQUIRED',
       });
+      // What a contact center points its numbers and its own flows at.
+      new CfnOutput(this, 'ContactFlowArn', { value: this.connect.contactFlowArn, description: 'The all-in-one Voice ID flow' });
+      new CfnOutput(this, 'AuthenticateFlowArn', { value: this.connect.authenticateFlowArn, description: 'The flow your IVR transfers to once it has set customerId' });
+      if (this.connect.startStreamingFlowArn !== undefined) {
+        new CfnOutput(this, 'StartStreamingFlowArn', { value: this.connect.startStreamingFlowArn, description: 'The flow at the top of your inbound flow: starts Voice ID streaming, then transfers to your IVR' });
+      }
     }
   }
 }

@@ -251,6 +251,7 @@ const PART_ROUTES: Record<VoiceIdFlowPart, Record<string, string>> = {
     NoClaimRoute: 'set-fraud-screening-only',
     AfterStreamRoute: 'set-customer-id',
     EnrolledRoute: 'collect-speech',
+    StreamErrorRoute: 'mark-error',
   },
   'start-streaming': {
     AfterResetRoute: 'welcome-prompt',
@@ -260,6 +261,8 @@ const PART_ROUTES: Record<VoiceIdFlowPart, Record<string, string>> = {
     NoClaimRoute: 'set-voice-id',
     AfterStreamRoute: 'transfer-to-ivr',
     EnrolledRoute: 'invoke-decision',
+    // At the top of an inbound flow no queue is set yet: a Voice ID failure must not cost the caller their call.
+    StreamErrorRoute: 'mark-streaming-error',
   },
   authenticate: {
     AfterResetRoute: 'check-claim',
@@ -269,7 +272,15 @@ const PART_ROUTES: Record<VoiceIdFlowPart, Record<string, string>> = {
     NoClaimRoute: 'invoke-decision',
     AfterStreamRoute: 'set-customer-id',
     EnrolledRoute: 'invoke-decision',
+    StreamErrorRoute: 'mark-error',
   },
+};
+
+/** What the caller hears before Set Voice ID (Connect needs a prompt there), per part. */
+const WELCOME_TEXT: Record<VoiceIdFlowPart, string> = {
+  'all-in-one': 'Thank you for calling. To keep your account safe, we check callers by their voice. After the next question, please answer in your own words, in a few sentences.',
+  'start-streaming': 'Thank you for calling. To keep your account safe, we check callers by their voice.',
+  authenticate: '',
 };
 
 /** Renders one part (see {@link VOICE_ID_FLOW_PARTS}) of `voice-id-authentication.json` for one set of settings. */
@@ -295,6 +306,7 @@ export function renderVoiceIdAuthenticationFlow(settings: VoiceIdAuthenticationF
       AuthenticationResponseTime: String(settings.authenticationResponseTimeSeconds),
       FraudThreshold: String(settings.fraudThreshold),
       SpeechWindowSeconds: String(speechWindowSeconds(settings)),
+      WelcomeText: WELCOME_TEXT[part],
     },
     optionalValues: {
       WatchlistId: settings.watchlistId,

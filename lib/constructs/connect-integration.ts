@@ -392,9 +392,10 @@ function validate(props: ConnectVoiceIdIntegrationProps): ResolvedSettings {
     ivrFlowArn: props.ivrFlowArn,
   };
   const { flowName } = settings;
-  // The longest derived name (' - start streaming') must fit Connect's 127 characters too.
-  if (!Token.isUnresolved(flowName) && (flowName.trim().length === 0 || flowName.length > 127 - ' - start streaming'.length)) {
-    fail(`flowName must be 1-${127 - ' - start streaming'.length} characters and not blank, got '${flowName}'`);
+  // The longest name derived from it must fit Connect's 127 characters too.
+  const maxName = 127 - (props.ivrFlowArn !== undefined ? ' - start streaming' : ' - after IVR').length;
+  if (!Token.isUnresolved(flowName) && (flowName.trim().length === 0 || flowName.length > maxName)) {
+    fail(`flowName must be 1-${maxName} characters and not blank, got '${flowName}'`);
   }
   if (props.ivrFlowArn !== undefined && !Token.isUnresolved(props.ivrFlowArn) && !Token.isUnresolved(instanceArn)) {
     if (!props.ivrFlowArn.startsWith(instanceArn) || !CONTACT_FLOW_ARN_SUFFIX.test(props.ivrFlowArn.slice(instanceArn.length))) {

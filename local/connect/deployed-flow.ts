@@ -14,6 +14,8 @@ export const LOCAL_CONNECT_INSTANCE_ARN = `arn:aws:connect:${LOCAL_REGION}:${LOC
 export const LOCAL_IVR_FLOW_ARN = `${LOCAL_CONNECT_INSTANCE_ARN}/contact-flow/0b6f1b1e-1c55-4a43-9c1e-6b0b5d0f0001`;
 /** The ARN the local world gives the deployed after-IVR flow (CloudFormation would give it one at deploy time). */
 export const LOCAL_AUTHENTICATE_FLOW_ARN = `${LOCAL_CONNECT_INSTANCE_ARN}/contact-flow/0b6f1b1e-1c55-4a43-9c1e-6b0b5d0f0002`;
+/** The working queue inbound flows set before handing a caller on. */
+export const LOCAL_WORKING_QUEUE_ARN = `${LOCAL_CONNECT_INSTANCE_ARN}/queue/0b6f1b1e-1c55-4a43-9c1e-6b0b5d0f0003`;
 
 /**
  * The contact flows exactly as the stateless stack deploys them: the app is synthesized from cdk.json's context with
@@ -70,9 +72,10 @@ export function sampleIvrFlow(dialogueSeconds: number): FlowDocument {
       {
         Identifier: 'ivr-dialogue',
         Type: 'GetParticipantInput',
-        Parameters: { Text: 'Welcome to Example Bank.', StoreInput: 'True', InputTimeLimitSeconds: String(dialogueSeconds) },
-        Transitions: { NextAction: 'to-authentication', Errors: errors('to-authentication') },
+        Parameters: { Text: 'Welcome to Example Bank.', StoreInput: 'True', InputTimeLimitSeconds: String(dialogueSeconds), InputValidation: { CustomValidation: { MaximumLength: '20' } } },
+        Transitions: { NextAction: 'set-working-queue', Errors: errors('set-working-queue') },
       },
+      { Identifier: 'set-working-queue', Type: 'UpdateContactTargetQueue', Parameters: { QueueId: LOCAL_WORKING_QUEUE_ARN }, Transitions: { NextAction: 'to-authentication', Errors: errors('to-authentication') } },
       { Identifier: 'to-authentication', Type: 'TransferToFlow', Parameters: { ContactFlowId: LOCAL_AUTHENTICATE_FLOW_ARN }, Transitions: { Errors: errors('hang-up') } },
       { Identifier: 'hang-up', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
     ],

@@ -43,7 +43,8 @@ export interface ContactCenter {
   play(text: string): Promise<void>;
   /** The caller speaks for `seconds`; contact attributes the IVR changed meanwhile (a caller switching accounts, say) come back. */
   listen(seconds: number): Promise<void | { readonly attributes?: Record<string, string> }>;
-  invokeLambda(functionArn: string, parameters: Record<string, string>, contact: { customerId?: string }): Promise<unknown>;
+  /** Invokes the function; an answer later than `timeLimitSeconds` (the block's InvocationTimeLimitSeconds) must fail. */
+  invokeLambda(functionArn: string, parameters: Record<string, string>, contact: { customerId?: string }, timeLimitSeconds: number): Promise<unknown>;
 }
 
 export interface FlowRun {
@@ -68,6 +69,13 @@ const VOICE_ID_KEYS = ['IsVoiceIdStreamingEnabled', 'IsVoiceAuthenticationEnable
 export interface RunOptions {
   /** Contact attributes when the contact enters the flow. */
   readonly attributes?: Record<string, string>;
+  /** The working queue the flow that transferred the contact here set (`TransferContactToQueue` without one fails). */
+  readonly workingQueue?: string;
+  /**
+   * How a reference to something absent (an attribute never set) compares: `''` (the default; what the shipped flow's
+   * claim check assumes), or `'no-match'`: equal to nothing, since Connect documents a NULL check only through a Lambda.
+   */
+  readonly absentValues?: '' | 'no-match';
   /** Flows a `TransferToFlow` may go to, by ARN (the contact stays the same: attributes, Customer ID, streaming). */
   readonly flows?: Readonly<Record<string, FlowDocument>>;
   readonly maxSteps?: number;
@@ -79,18 +87,20 @@ export async function runFlow(flow: FlowDocument, center: ContactCenter, initial
   let external: Record<string, string> = {};
   let customerId: string | undefined;
   let voiceId: Record<string, string> = {};
-  let targetQueue: string | undefined;
+  let targetQueue: string | undefined = initial.workingQueue;
   let invocations = 0;
   const visited: string[] = [];
 
-  // Connect resolves a reference to something absent as an empty value.
-  const resolve = (value: string): string => {
-    if (value.startsWith('$.External.')) return external[value.slice('$.External.'.length)] ?? '';
-    if (value.startsWith('$.Attributes.')) return attributes[value.slice('$.Attributes.'.length)] ?? '';
-    if (value === '$.CustomerId') return customerId ?? '';
+  /** A reference's value; undefined when it names something absent. */
+  const lookup = (value: string): string | undefined => {
+    if (value.startsWith('$.External.')) return external[value.slice('$.External.'.length)];
+    if (value.startsWith('$.Attributes.')) return attributes[value.slice('$.Attributes.'.length)];
+    if (value === '$.CustomerId') return customerId;
     if (value.startsWith('$.')) throw new FlowRunError(`reference ${value} is not supported by the flow runner`);
     return value;
   };
+  // Everywhere but Compare, something absent reads as an empty value.
+  const resolve = (value: string): string => lookup(value) ?? '';
   const errorTarget = (action: FlowAction, type: string): string => {
     const target = action.Transitions.Errors?.find((e) => e.ErrorType === type)?.NextAction;
     if (target === undefined) throw new FlowRunError(`${action.Identifier} (${action.Type}) has no ${type} branch`);
@@ -120,7 +130,13 @@ export async function runFlow(flow: FlowDocument, center: ContactCenter, initial
     let next: string;
     switch (action.Type) {
       case 'DisconnectParticipant':
+        return { attributes, customerId, invocations, end: action, targetQueue, visited };
       case 'TransferContactToQueue':
+        // Without a working queue (none set by this flow or the one before it) the transfer fails.
+        if (targetQueue === undefined) {
+          next = errorTarget(action, 'NoMatchingError');
+          break;
+        }
         return { attributes, customerId, invocations, end: action, targetQueue, visited };
       case 'UpdateContactAttributes':
         for (const [key, value] of Object.entries(p.Attributes as Record<string, string>)) attributes[key] = resolve(value);
@@ -193,7 +209,7 @@ export async function runFlow(flow: FlowDocument, center: ContactCenter, initial
         next = await attempt(
           action,
           async () => {
-            answer = await center.invokeLambda(String(p.LambdaFunctionARN), parameters, { customerId });
+            answer = await center.invokeLambda(String(p.LambdaFunctionARN), parameters, { customerId }, Number(p.InvocationTimeLimitSeconds ?? 8));
             if (!isStringMap(answer)) throw new Error('response is not a flat string map');
           },
           () => {
@@ -214,8 +230,8 @@ export async function runFlow(flow: FlowDocument, center: ContactCenter, initial
         break;
       }
       case 'Compare': {
-        const value = resolve(String(p.ComparisonValue));
-        next = conditionTarget(action, value) ?? errorTarget(action, 'NoMatchingCondition');
+        const value = lookup(String(p.ComparisonValue)) ?? (initial.absentValues === 'no-match' ? undefined : '');
+        next = (value === undefined ? undefined : conditionTarget(action, value)) ?? errorTarget(action, 'NoMatchingCondition');
         break;
       }
       default:

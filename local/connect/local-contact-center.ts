@@ -107,16 +107,20 @@ export class LocalContactCenter implements ContactCenter {
     return { attributes: first ? this.caller.attributesSetWhileSpeaking : undefined };
   }
 
-  async invokeLambda(_functionArn: string, parameters: Record<string, string>, contact: { customerId?: string }): Promise<unknown> {
+  async invokeLambda(_functionArn: string, parameters: Record<string, string>, contact: { customerId?: string }, timeLimitSeconds: number): Promise<unknown> {
     this.invocations++;
     const event = contactFlowEvent({ contactId: this.contactId, customerId: contact.customerId });
     event.Details.Parameters = parameters;
+    // Counted on the emulator, not taken from the Lambda's own report.
+    const before = (await this.stack.control.requestCounts()).EvaluateSession ?? 0;
     const invocation = await this.fn.invoke(event);
+    this.voiceIdCalls += ((await this.stack.control.requestCounts()).EvaluateSession ?? 0) - before;
+    // The caller waits while the Lambda works (the emulated clock may be frozen meanwhile).
+    this.callSeconds += invocation.durationMs / 1000;
     this.lastDecisionAt = this.callSeconds;
+    if (invocation.durationMs > timeLimitSeconds * 1000) throw new Error(`the Lambda took ${invocation.durationMs} ms, over the block's ${timeLimitSeconds} s`);
     if (invocation.error) throw new Error(`${invocation.error.name}: ${invocation.error.message}`);
-    const answer = invocation.result as Record<string, string>;
-    this.voiceIdCalls += Number(answer.voiceIdCalls ?? 0);
-    return answer;
+    return invocation.result;
   }
 
   /** Lets `seconds` of the call pass, the caller speaking or not; a caller who hangs up ends the stream. */

@@ -107,6 +107,7 @@ export async function handleControl(service: VoiceIdService, method: string, pat
   const route = `${method} ${parts[0] ?? ''}`;
   try {
     if (route === 'GET health') return { status: 200, body: { status: 'ok', now: new Date(service.clock.now()).toISOString() } };
+    if (route === 'GET requests') return { status: 200, body: { requests: Object.fromEntries(service.requestCounts) } };
     if (route === 'POST reset') {
       service.reset();
       return { status: 200, body: { reset: true } };

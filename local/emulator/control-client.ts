@@ -142,6 +142,11 @@ export class EmulatorControl {
     return new Date(c.epochMillis);
   }
 
+  /** Signed Voice ID requests the emulator received, per operation, since it started. */
+  async requestCounts(): Promise<Record<string, number>> {
+    return (await this.call<{ requests: Record<string, number> }>('GET', 'requests')).requests;
+  }
+
   async reset(): Promise<void> {
     await this.call('POST', 'reset');
   }

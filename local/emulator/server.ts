@@ -69,6 +69,7 @@ async function handleVoiceId(service: VoiceIdService, req: http.IncomingMessage,
     throw new VoiceIdError('UnknownOperationException', typeof target === 'string' ? `Unknown operation ${target}` : 'Missing X-Amz-Target header');
   }
   if (!looksSigned(req)) throw new VoiceIdError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  service.countRequest(operation);
 
   const plan = service.faults.plan(operation);
   if (plan.delayMs > 0) await new Promise((r) => setTimeout(r, plan.delayMs));

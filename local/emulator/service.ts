@@ -71,6 +71,13 @@ export class VoiceIdService {
     return Object.prototype.hasOwnProperty.call(this.model.operations, name) && name in OPERATIONS;
   }
 
+  /** Signed requests received per operation (faults and throttling included), for tests and benchmarks. */
+  readonly requestCounts = new Map<string, number>();
+
+  countRequest(operation: string): void {
+    this.requestCounts.set(operation, (this.requestCounts.get(operation) ?? 0) + 1);
+  }
+
   /** Validates and runs one operation. Throws VoiceIdError for every modelled failure. */
   async invoke(operation: string, input: unknown): Promise<OperationOutput> {
     const op = this.model.operations[operation];

@@ -48,7 +48,8 @@ export function lastSpeechAt(s: SessionRecord, now: number): number | undefined 
 
 /** Starts or stops the caller's speech (a listening window opens or closes). */
 export function setSpeaking(s: SessionRecord, speaking: boolean, now: number): void {
-  const spans = (s.speaking ??= []);
+  // A caller who has spoken since streaming started keeps that speech: it becomes the first span.
+  const spans = (s.speaking ??= s.streamingStartsAt === null ? [] : [{ from: s.streamingStartsAt }]);
   const open = spans.length > 0 && spans[spans.length - 1].to === undefined;
   if (speaking && !open) spans.push({ from: now });
   if (!speaking && open) spans[spans.length - 1].to = now;

@@ -1,6 +1,6 @@
 import type { VoiceIDClient } from '@aws-sdk/client-voice-id';
 import type { FlowDocument, VoiceIdFlowPart } from '../../lib/constructs/connect-flow';
-import { LOCAL_AUTHENTICATE_FLOW_ARN, LOCAL_IVR_FLOW_ARN, sampleIvrFlow } from '../connect/deployed-flow';
+import { LOCAL_AUTHENTICATE_FLOW_ARN, LOCAL_IVR_FLOW_ARN, LOCAL_WORKING_QUEUE_ARN, sampleIvrFlow } from '../connect/deployed-flow';
 import { type FlowRun, runFlow } from '../connect/flow-runner';
 import { type CallMeasures, LocalContactCenter } from '../connect/local-contact-center';
 import type { LocalFunction } from '../harness/local-function';
@@ -43,6 +43,6 @@ export async function placeFlowCall(
   });
   const run = halves
     ? await runFlow(flows['start-streaming'], center, { flows: { [LOCAL_IVR_FLOW_ARN]: sampleIvrFlow(IVR_DIALOGUE_SECONDS), [LOCAL_AUTHENTICATE_FLOW_ARN]: flows.authenticate } })
-    : await runFlow(flows['all-in-one'], center, { attributes: { customerId: call.claimedCustomerId } });
+    : await runFlow(flows['all-in-one'], center, { attributes: { customerId: call.claimedCustomerId }, workingQueue: LOCAL_WORKING_QUEUE_ARN });
   return { run, decision: run.attributes.voiceIdDecision ?? '', ...center.measures() };
 }

@@ -11,7 +11,7 @@ describe('checks that run on every synth', () => {
     ['without Connect wiring', {}],
     ['with the Connect wiring and an alarm subscription', { connectInstanceArn: INSTANCE_ARN, alarmEmail: 'oncall@example.com' }],
     // A known account and region make the partition a literal too (cdk.json's target partitions): the acknowledgements must still match.
-    ['with the Connect wiring in a concrete environment', { connectInstanceArn: INSTANCE_ARN, account: '123456789012', region: 'eu-west-2' }],
+    ['with the Connect wiring in a concrete environment', { connectInstanceArn: INSTANCE_ARN, account: '123456789012', region: 'eu-west-2', flowIvrFlowArn: `${INSTANCE_ARN}/contact-flow/0a1b2c3d-1111-2222-3333-444455556666` }],
   ])('cdk-nag (AwsSolutions, NIST 800-53 rev 5, HIPAA) and CloudFormation validation report no unacknowledged finding, %s', (_label, overrides) => {
     const { app } = buildTestApp(overrides, { validation: true });
     // In a test, a failed validation throws from synth with the findings in its message.

@@ -182,6 +182,14 @@ describe('Amazon Connect wiring', () => {
     statelessTemplate.hasResourceProperties('AWS::Connect::ContactFlow', { InstanceArn: INSTANCE_ARN, Type: 'CONTACT_FLOW' });
     const flow = Object.values(statelessTemplate.findResources('AWS::Connect::ContactFlow'))[0] as { Properties: { Content: unknown } };
     expect(JSON.stringify(flow.Properties.Content)).toContain('\\"VoiceAuthenticationThreshold\\":\\"92\\"');
+    // The ARNs a contact center points its numbers and its IVR at.
+    expect(Object.keys(statelessTemplate.findOutputs('*')).sort()).toEqual(['AuthenticateFlowArn', 'ContactFlowArn']);
+  });
+
+  test('with an IVR flow: the start-streaming flow too, and its ARN as an output', () => {
+    const { statelessTemplate } = buildTestApp({ connectInstanceArn: INSTANCE_ARN, flowIvrFlowArn: `${INSTANCE_ARN}/contact-flow/0a1b2c3d-1111-2222-3333-444455556666` });
+    statelessTemplate.resourceCountIs('AWS::Connect::ContactFlow', 3);
+    statelessTemplate.hasOutput('StartStreamingFlowArn', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConnectStartStreamingFlow'), 'ContactFlowArn'] } });
   });
 });
 

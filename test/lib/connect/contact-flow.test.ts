@@ -80,10 +80,20 @@ interface Outcome extends FlowRun {
  * Runs the rendered flow through the local flow runner with a fake contact center: the caller claims C1001 and
  * is enrolled, every action succeeds, and the Lambda answers what `invoke` says ('error': the invocation fails).
  */
-async function simulate(flow: FlowDocument, invoke: Lambda, options: { customerId?: string; enrollment?: EnrollmentStatus | 'error' } = {}): Promise<Outcome> {
+/** The working queue the inbound flow set before transferring to the Voice ID flow. */
+const WORKING_QUEUE = `${INSTANCE_ARN}/queue/00000000-bbbb-cccc-dddd-eeeeeeeeeeee`;
+
+async function simulate(
+  flow: FlowDocument,
+  invoke: Lambda,
+  options: { customerId?: string; enrollment?: EnrollmentStatus | 'error'; workingQueue?: string | null; streamFails?: boolean; flows?: Record<string, FlowDocument> } = {},
+): Promise<Outcome> {
   const calls: string[] = [];
   const center: ContactCenter = {
-    startVoiceIdStream: async (settings, customerId) => void calls.push(`stream auth=${settings.authenticationEnabled} fraud=${settings.fraudDetectionEnabled} customer=${customerId ?? '-'}`),
+    startVoiceIdStream: async (settings, customerId) => {
+      calls.push(`stream auth=${settings.authenticationEnabled} fraud=${settings.fraudDetectionEnabled} customer=${customerId ?? '-'}`);
+      if (options.streamFails) throw new Error('Voice ID unavailable');
+    },
     setCustomerId: async (customerId) => void calls.push(`customer ${customerId}`),
     checkEnrollment: async () => {
       calls.push('check enrollment');
@@ -99,7 +109,11 @@ async function simulate(flow: FlowDocument, invoke: Lambda, options: { customerI
       return answer;
     },
   };
-  const run = await runFlow(flow, center, { attributes: { customerId: options.customerId ?? 'C1001' } });
+  const run = await runFlow(flow, center, {
+    attributes: { customerId: options.customerId ?? 'C1001' },
+    workingQueue: options.workingQueue === null ? undefined : (options.workingQueue ?? WORKING_QUEUE),
+    flows: options.flows,
+  });
   return { ...run, calls };
 }
 
@@ -142,7 +156,9 @@ describe('voice-id-authentication.json, the file', () => {
         'RetryAfter3',
         'RetryAfter4',
         'SpeechWindowSeconds',
+        'StreamErrorRoute',
         'WatchlistId',
+        'WelcomeText',
       ].sort(),
     );
   });
@@ -308,7 +324,7 @@ describe('settings in the rendered flow', () => {
     const outcome = await simulate(flow, always('HIGH_RISK'));
     expect(outcome.end.Type).toBe('DisconnectParticipant');
     expect(outcome.visited.map((id) => actionOf(flow, id).Type)).toContain('MessageParticipant');
-    expect(outcome.targetQueue).toBeUndefined();
+    expect(outcome.targetQueue).toBe(WORKING_QUEUE);
   });
 
   test('with fraudQueueArn HIGH_RISK callers are transferred to that queue', async () => {
@@ -321,8 +337,11 @@ describe('settings in the rendered flow', () => {
     const flow = render();
     const outcome = await simulate(flow, always('NOT_AUTHENTICATED'));
     expect(outcome.end.Type).toBe('TransferContactToQueue');
-    expect(outcome.targetQueue).toBeUndefined();
+    expect(outcome.targetQueue).toBe(WORKING_QUEUE);
     expect(ofType(flow, 'UpdateContactTargetQueue')).toEqual([]);
+    // Without one, the transfer fails and the caller hears that nobody is available, rather than a silent drop.
+    const stranded = await simulate(flow, always('NOT_AUTHENTICATED'), { workingQueue: null });
+    expect(stranded.visited).toContain('queue-unavailable-prompt');
   });
 
   test('with nextQueueArn authenticated and other callers are transferred to that queue, never to the fraud queue', async () => {
@@ -405,6 +424,21 @@ describe('the redesigned path of a call (flow runner, fake contact center)', () 
     expect(outcome.attributes).toEqual(expect.objectContaining({ voiceIdAuthenticated: 'false', voiceIdDecision: 'ERROR' }));
   });
 
+  test('if Connect compared an absent customerId as no match (undocumented), a caller without a claim still is never authenticated', async () => {
+    const calls: string[] = [];
+    const center: ContactCenter = {
+      startVoiceIdStream: async () => void calls.push('stream'),
+      setCustomerId: async () => void calls.push('customer'),
+      checkEnrollment: async () => 'Enrolled',
+      play: async () => undefined,
+      listen: async () => undefined,
+      invokeLambda: async () => ({ decision: 'AUTHENTICATED', decisionId: 'd', recordStatus: 'RECORDED' }),
+    };
+    const run = await runFlow(flow, center, { attributes: {}, workingQueue: WORKING_QUEUE, absentValues: 'no-match' });
+    expect(run.attributes).toEqual(expect.objectContaining({ voiceIdAuthenticated: 'false', voiceIdDecision: 'ERROR' }));
+    expect(calls).not.toContain('customer');
+  });
+
   test('without a claimed customer the caller is screened for fraud only: no Customer ID, no enrollment check, no authentication', async () => {
     const outcome = await simulate(flow, always('NOT_AUTHENTICATED'), { customerId: '' });
     expect(outcome.calls).toEqual(['play', 'stream auth=false fraud=true customer=-', 'play', 'listen 10', 'invoke {"customerId":""}']);
@@ -429,6 +463,14 @@ describe('the two halves around the contact center\'s own IVR', () => {
     expect(actionOf(flow, 'set-voice-id').Parameters).toEqual(expect.objectContaining({ IsVoiceAuthenticationEnabled: 'true', IsFraudDetectionEnabled: 'true' }));
     expect(actionOf(flow, 'start-voice-id-stream').Transitions.NextAction).toBe('transfer-to-ivr');
     expect(actionOf(flow, 'transfer-to-ivr').Parameters).toEqual({ ContactFlowId: IVR });
+  });
+
+  test('start streaming: a Voice ID failure still hands the caller to the IVR (no queue is set yet at the top of an inbound flow)', async () => {
+    const ivr: FlowDocument = { Version: '2019-10-30', StartAction: 'end', Actions: [{ Identifier: 'end', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} }] };
+    const outcome = await simulate(part('start-streaming'), always('AUTHENTICATED'), { workingQueue: null, streamFails: true, flows: { [IVR]: ivr } });
+    expect(outcome.visited).toEqual(expect.arrayContaining(['mark-streaming-error', 'transfer-to-ivr', 'end']));
+    expect(outcome.visited).not.toContain('queue-unavailable-prompt');
+    expect(outcome.attributes).toEqual(expect.objectContaining({ voiceIdAuthenticated: 'false', voiceIdDecision: 'ERROR' }));
   });
 
   test('after the IVR: the Customer ID, enrollment, then the decision at once (the IVR dialogue was the speech); a window only on RETRY', async () => {

@@ -95,6 +95,7 @@ describe.each(flows)('flow-language rules of the rendered flow (%s)', (_label, f
   test('a listening window stores input ("True", with the validation that requires) so that speech, not a key press, fills it', () => {
     for (const action of flow.Actions.filter((a) => a.Type === 'GetParticipantInput')) {
       expect(action.Parameters).toEqual(expect.objectContaining({ StoreInput: 'True', InputValidation: { CustomValidation: { MaximumLength: expect.stringMatching(/^\d+$/) } } }));
+      // At least Voice ID's response time (10 s in these settings), so a caller who speaks through it gave enough speech.
       expect(Number(action.Parameters.InputTimeLimitSeconds)).toBeGreaterThanOrEqual(10);
     }
   });

@@ -222,7 +222,8 @@ describe('ConnectVoiceIdIntegration', () => {
   test.each([
     ['a malformed instance ARN', { instanceArn: 'arn:aws:connect:eu-west-2:123456789012:instance' }, /instanceArn/],
     ['a blank flow name', { flowName: '  ' }, /flowName/],
-    ['a flow name too long for the derived names within 127 characters', { flowName: 'x'.repeat(110) }, /flowName must be 1-109 characters/],
+    ['a flow name too long for the after-IVR name within 127 characters', { flowName: 'x'.repeat(116) }, /flowName must be 1-115 characters/],
+    ['a flow name too long for the start-streaming name', { flowName: 'x'.repeat(110), ivrFlowArn: `${INSTANCE_ARN}/contact-flow/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee` }, /flowName must be 1-109 characters/],
     ['an IVR flow of another instance', { ivrFlowArn: 'arn:aws:connect:eu-west-2:123456789012:instance/99999999-2222-3333-4444-555555555555/contact-flow/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee' }, /ivrFlowArn must be the ARN of a contact flow of instance/],
     ['an authentication threshold over 100', { authenticationThreshold: 101 }, /authenticationThreshold must be a whole number from 0 to 100, got 101/],
     ['a fractional authentication threshold', { authenticationThreshold: 90.5 }, /authenticationThreshold/],

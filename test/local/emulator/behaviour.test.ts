@@ -266,6 +266,16 @@ describe('Voice ID emulator behaviour', () => {
     expect((await evaluate('short-call')).StreamingStatus).toBe('ENDED');
   });
 
+  it('keeps the speech of a caller who spoke from the start when the first listening window closes', async () => {
+    await h.control.startSession({ domainId, sessionName: 'spoke-from-start', customerSpeakerId: 'erin', audio: { wavBase64: wav('erin', 15, { utterance: 'from-start' }) } });
+    await h.control.advanceClock(6);
+    await h.control.speak('spoke-from-start', false, domainId);
+    await h.control.advanceClock(5);
+    await h.control.speak('spoke-from-start', true, domainId);
+    await h.control.advanceClock(5);
+    expect((await evaluate('spoke-from-start')).AuthenticationResult!.Decision).toBe('ACCEPT');
+  });
+
   it('counts speech only while the caller speaks (the listening windows of a flow), and ends aggregation at their last words', async () => {
     await h.control.startSession({ domainId, sessionName: 'windowed-call', customerSpeakerId: 'erin', speaking: false, audio: { wavBase64: wav('erin', 15, { utterance: 'window' }) } });
     await h.control.advanceClock(20); // prompts: silence
