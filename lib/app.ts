@@ -53,6 +53,8 @@ export function buildApp(app: App, config: AppConfig): VoiceIdConnectStacks {
       minAuthenticationScore: config.policyMinAuthenticationScore,
       maxKnownFraudsterRiskScore: config.policyMaxKnownFraudsterRiskScore,
       maxVoiceSpoofingRiskScore: config.policyMaxVoiceSpoofingRiskScore,
+      // The watchlist the shipped flow screens against is the only one whose LOW_RISK the Lambda trusts.
+      watchlistId: config.flow.watchlistId,
     },
     decisionBudget: Duration.millis(config.decisionBudgetMs),
     connectInstanceArn: config.connectInstanceArn,

@@ -246,8 +246,8 @@ export function loadConfig(read: ContextReader): AppConfig {
     minAuthenticationScore: optionalIntegerInRange(read, 'flowMinAuthenticationScore', 0, 100),
     ivrFlowArn: contactFlowArn('flowIvrFlowArn'),
   };
-  // The thresholds also configure the decision Lambda (what it trusts), so they stand without an instance.
-  const instanceOnly = Object.entries(flow).filter(([key]) => key !== 'authenticationThreshold' && key !== 'fraudThreshold');
+  // The thresholds and the watchlist also configure the decision Lambda (what it trusts), so they stand without an instance.
+  const instanceOnly = Object.entries(flow).filter(([key]) => key !== 'authenticationThreshold' && key !== 'fraudThreshold' && key !== 'watchlistId');
   const flowKeySet = instanceOnly.find(([, value]) => value !== undefined);
   if (flowKeySet && connectInstanceArn === undefined) {
     const key = `flow${flowKeySet[0][0].toUpperCase()}${flowKeySet[0].slice(1)}`;

@@ -14,6 +14,7 @@
  * | `POLICY_FRAUD_SCREENING` | `REQUIRED` (default): no authentication without a completed fraud check; `OFF`: the flows do not screen |
  * | `POLICY_MAX_RESULT_AGE_SECONDS` | 30-1800, default 1800: results whose audio ended longer ago never authenticate |
  * | `POLICY_DECISION_RECORD` | `BEST_EFFORT` (default): a failed record keeps the decision; `REQUIRED`: no AUTHENTICATED without a record |
+ * | `POLICY_WATCHLIST_ID` | the watchlist the flows screen against; a LOW_RISK from another never authenticates. Unset: the domain's default watchlist, learned with `DescribeDomain` once per environment |
  * | `POLICY_VERSION` | identifies the policy in every record and response (`[A-Za-z0-9_-]{1,64}`) |
  * | `DECISION_BUDGET_MS` | hard deadline of one invocation, default 6500 (Connect allows 8000) |
  * | `EVALUATE_POLL_INTERVAL_MS` | spacing of EvaluateSession calls while speech is pending, default 1000 |
@@ -50,6 +51,7 @@ export const ENV = {
   policyFraudScreening: 'POLICY_FRAUD_SCREENING',
   policyMaxResultAgeSeconds: 'POLICY_MAX_RESULT_AGE_SECONDS',
   policyDecisionRecord: 'POLICY_DECISION_RECORD',
+  policyWatchlistId: 'POLICY_WATCHLIST_ID',
   policyVersion: 'POLICY_VERSION',
   decisionBudgetMs: 'DECISION_BUDGET_MS',
   evaluatePollIntervalMs: 'EVALUATE_POLL_INTERVAL_MS',
@@ -110,5 +112,6 @@ function loadPolicy(env: Environment): DeploymentPolicy {
     fraudScreening: env.oneOfOrDefault<FraudScreening>(ENV.policyFraudScreening, FRAUD_SCREENING_MODES, 'REQUIRED'),
     maxResultAgeSeconds: env.integerOrDefault(ENV.policyMaxResultAgeSeconds, DEFAULT_MAX_RESULT_AGE_SECONDS, { min: MIN_RESULT_AGE_SECONDS, max: MAX_RESULT_AGE_SECONDS }),
     decisionRecord: env.oneOfOrDefault<DecisionRecordMode>(ENV.policyDecisionRecord, DECISION_RECORD_MODES, 'BEST_EFFORT'),
+    watchlistId: env.optionalString(ENV.policyWatchlistId, { pattern: /^[a-zA-Z0-9]{22}$/, allowed: 'a Voice ID watchlist id (22 letters and digits)' }),
   };
 }

@@ -47,6 +47,11 @@ export class Environment {
     return value;
   }
 
+  /** A string matching the pattern, or `undefined` when the variable is unset or blank. */
+  optionalString(name: string, options: StringOptions = {}): string | undefined {
+    return this.raw(name) === undefined ? undefined : this.requiredString(name, options);
+  }
+
   /** A required integer within [min, max]. */
   requiredInteger(name: string, options: IntegerOptions): number {
     const value = this.optionalInteger(name, options);

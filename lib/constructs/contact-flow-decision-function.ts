@@ -110,6 +110,12 @@ export interface DecisionPolicy {
    * @default DecisionRecordRequirement.BEST_EFFORT
    */
   readonly decisionRecord?: DecisionRecordRequirement;
+  /**
+   * The watchlist (22 letters or digits) the flows screen callers against. A LOW_RISK computed against another
+   * one (a flow pointed at an empty watchlist) never authenticates.
+   * @default - the domain's default watchlist, which the function learns with DescribeDomain once per environment
+   */
+  readonly watchlistId?: string;
 }
 
 /** Properties of a {@link ContactFlowDecisionFunction}. */
@@ -251,6 +257,7 @@ export class ContactFlowDecisionFunction extends Construct {
         [ENV.policyFraudScreening]: policy.fraudScreening,
         [ENV.policyMaxResultAgeSeconds]: String(policy.maxResultAgeSeconds),
         [ENV.policyDecisionRecord]: policy.decisionRecord,
+        ...(policy.watchlistId !== undefined && { [ENV.policyWatchlistId]: policy.watchlistId }),
         [ENV.powertoolsServiceName]: SERVICE_NAME,
         [ENV.powertoolsMetricsNamespace]: METRICS_NAMESPACE,
         ...(props.enableSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
@@ -260,6 +267,8 @@ export class ContactFlowDecisionFunction extends Construct {
     this.function = fn;
 
     props.domain.grantEvaluate(fn);
+    // The domain's default watchlist: the one a LOW_RISK must come from unless a watchlist is configured.
+    props.domain.grantDescribe(fn);
     grantRecordItems(props.decisionsTable, fn);
 
     const inlineReason = 'The role is this function\'s alone and its policy is generated from scoped grants (domain, table, log group); nothing else attaches it.';
@@ -405,6 +414,7 @@ function resolvePolicy(policy: DecisionPolicy): ResolvedDecisionPolicy {
     fraudScreening: policy.fraudScreening ?? FraudScreening.REQUIRED,
     maxResultAgeSeconds: (policy.maxResultAge ?? Duration.seconds(DEFAULT_MAX_RESULT_AGE_SECONDS)).toSeconds(),
     decisionRecord: policy.decisionRecord ?? DecisionRecordRequirement.BEST_EFFORT,
+    watchlistId: policy.watchlistId,
   };
 }
 
@@ -420,6 +430,7 @@ function policyVersionOf(policy: ResolvedDecisionPolicy): string {
     policy.maxResultAgeSeconds,
     // Appended only when set, so that versions of existing deployments stay what they were.
     ...(policy.decisionRecord === DecisionRecordRequirement.REQUIRED ? [policy.decisionRecord] : []),
+    ...(policy.watchlistId !== undefined ? [`watchlist:${policy.watchlistId}`] : []),
   ]);
   return `p-${crypto.createHash('sha256').update(canonical).digest('hex').slice(0, 10)}`;
 }
@@ -460,5 +471,9 @@ function validate(props: ContactFlowDecisionFunctionProps, budget: Duration, pol
   }
   if (props.memorySize !== undefined && (props.memorySize < 128 || props.memorySize > 10240)) {
     throw new Error(`ContactFlowDecisionFunction: memorySize must be from 128 to 10240 MB, got ${props.memorySize}`);
+  }
+  const watchlistId = props.policy?.watchlistId;
+  if (watchlistId !== undefined && !Token.isUnresolved(watchlistId) && !/^[a-zA-Z0-9]{22}$/.test(watchlistId)) {
+    throw new Error(`ContactFlowDecisionFunction: policy.watchlistId must be a Voice ID watchlist id (22 letters or digits), got '${watchlistId}'`);
   }
 }

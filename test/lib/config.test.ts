@@ -62,8 +62,9 @@ describe('loadConfig', () => {
     expect(config.region).toBe('eu-west-2');
   });
 
-  test('the flow thresholds stand without a Connect instance: they are what the decision Lambda trusts for any flow', () => {
+  test('the flow thresholds and watchlist stand without a Connect instance: they are what the decision Lambda trusts for any flow', () => {
     expect(load({ flowAuthenticationThreshold: 95, flowFraudThreshold: 30 }).flow).toEqual({ authenticationThreshold: 95, fraudThreshold: 30 });
+    expect(load({ flowWatchlistId: 'abcdefghijklmnopqrstuv' }).flow).toEqual({ watchlistId: 'abcdefghijklmnopqrstuv' });
   });
 
   test('fraud screening can be declared off and the result age shortened', () => {

@@ -81,6 +81,15 @@ describe('contact-flow decision function', () => {
     expect(checkRecord.Transitions.Conditions?.find((c) => c.Condition.Operands.includes('FAILED'))?.NextAction).toBe('mark-not-recorded');
   });
 
+  test('a configured watchlist reaches the function as the only one it trusts, and changes the policy version', () => {
+    const watchlistId = 'abcdefghijklmnopqrstuv';
+    const { statelessTemplate } = buildTestApp({ connectInstanceArn: 'arn:aws:connect:eu-west-2:123456789012:instance/0a1b2c3d-1111-2222-3333-444455556666', flowWatchlistId: watchlistId });
+    const env = (t: typeof template) => (Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Environment: { Variables: { POLICY_VERSION: Match.anyValue() } } } }))[0] as { Properties: { Environment: { Variables: Record<string, string> } } }).Properties.Environment.Variables;
+    expect(env(statelessTemplate).POLICY_WATCHLIST_ID).toBe(watchlistId);
+    expect(env(template).POLICY_WATCHLIST_ID).toBeUndefined();
+    expect(env(statelessTemplate).POLICY_VERSION).not.toBe(env(template).POLICY_VERSION);
+  });
+
   test('policy thresholds from configuration reach the function, and change its policy version', () => {
     const { statelessTemplate } = buildTestApp({ policyMinAuthenticationScore: 95, policyMaxVoiceSpoofingRiskScore: 40 });
     const variables = Object.values(statelessTemplate.findResources('AWS::Lambda::Function'))
@@ -91,13 +100,13 @@ describe('contact-flow decision function', () => {
     expect(variables.POLICY_VERSION).not.toBe((decisionFunction().Properties.Environment as { Variables: Record<string, string> }).Variables.POLICY_VERSION);
   });
 
-  test('may evaluate sessions of its domain, write and read decision items, and log: nothing else', () => {
+  test('may evaluate sessions of its domain and learn its default watchlist, write decision items, and log: nothing else', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('ContactFlowDecisionRole') } }));
     const statements = (policies[0] as { Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[] }> } } }).Properties.PolicyDocument.Statement;
     expect(statements.map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
       ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
-      'voiceid:EvaluateSession',
+      ['voiceid:DescribeDomain', 'voiceid:EvaluateSession'],
       'kms:Decrypt',
       'dynamodb:PutItem',
       ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],

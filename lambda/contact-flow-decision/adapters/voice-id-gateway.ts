@@ -10,7 +10,7 @@
  * Endpoints resolve the standard SDK way, so `AWS_ENDPOINT_URL_VOICE_ID` points it at an emulator.
  */
 import { withDeadline } from '../../shared/with-deadline';
-import { EvaluateSessionCommand, type EvaluateSessionCommandOutput, type ServiceInputTypes, type ServiceOutputTypes, type VoiceIDClient } from '@aws-sdk/client-voice-id';
+import { DescribeDomainCommand, EvaluateSessionCommand, type EvaluateSessionCommandOutput, type ServiceInputTypes, type ServiceOutputTypes, type VoiceIDClient } from '@aws-sdk/client-voice-id';
 import type { DeserializeMiddleware, InitializeMiddleware, Pluggable } from '@smithy/types';
 import {
   VoiceIdAccessDeniedError,
@@ -40,9 +40,12 @@ export interface EvaluateOptions {
   readonly timeoutMs: number;
 }
 
-/** Port: ask Voice ID about one session. Rejects only with a {@link VoiceIdError}. */
+/** Port: ask Voice ID about one session, and which watchlist its domain screens against by default. */
 export interface VoiceIdGateway {
+  /** Rejects only with a {@link VoiceIdError}. */
   evaluateSession(sessionNameOrId: string, options: EvaluateOptions): Promise<EvaluateSessionAnswer>;
+  /** The domain's default watchlist (`DescribeDomain`), or undefined when it cannot be learned now. Never rejects. */
+  defaultWatchlistId(options: EvaluateOptions): Promise<string | undefined>;
 }
 
 export class SdkVoiceIdGateway implements VoiceIdGateway {
@@ -51,6 +54,25 @@ export class SdkVoiceIdGateway implements VoiceIdGateway {
     private readonly domainId: string,
   ) {
     client.middlewareStack.use(keepRawBody(client));
+  }
+
+  /** Learned once per environment: a domain's default watchlist does not change. */
+  private defaultWatchlist?: string;
+
+  async defaultWatchlistId({ timeoutMs }: EvaluateOptions): Promise<string | undefined> {
+    if (this.defaultWatchlist !== undefined) return this.defaultWatchlist;
+    try {
+      const { Domain } = await withDeadline(
+        timeoutMs,
+        () => new VoiceIdTimeoutError(`DescribeDomain timed out after ${timeoutMs} ms`),
+        (abortSignal) => this.client.send(new DescribeDomainCommand({ DomainId: this.domainId }), { abortSignal }),
+      );
+      const id = Domain?.WatchlistDetails?.DefaultWatchlistId;
+      if (typeof id === 'string' && /^[a-zA-Z0-9]{22}$/.test(id)) this.defaultWatchlist = id;
+      return this.defaultWatchlist;
+    } catch {
+      return undefined; // asked again on the next invocation; meanwhile no LOW_RISK can be trusted
+    }
   }
 
   async evaluateSession(sessionNameOrId: string, { timeoutMs }: EvaluateOptions): Promise<EvaluateSessionAnswer> {
@@ -206,7 +228,7 @@ export function toEvaluation(output: EvaluateSessionCommandOutput): MappedAnswer
         riskThreshold: numberOf(fraud.Configuration?.RiskThreshold, 'FraudDetectionResult.Configuration.RiskThreshold'),
         audioAggregationEndedAt: epochMillisOf(fraud.AudioAggregationEndedAt, 'FraudDetectionResult.AudioAggregationEndedAt'),
         resultId: fraud.FraudDetectionResultId,
-        watchlistId: fraud.Configuration?.WatchlistId,
+        watchlistId: typeof fraud.Configuration?.WatchlistId === 'string' ? fraud.Configuration.WatchlistId : undefined,
         generatedFraudsterId: fraud.RiskDetails?.KnownFraudsterRisk?.GeneratedFraudsterId,
       },
     }),

@@ -77,6 +77,7 @@ export const REASONS_BY_DECISION = {
     'FRAUD_SCORE_INVALID',
     'RISK_THRESHOLD_MISSING',
     'RISK_THRESHOLD_ABOVE_POLICY',
+    'WATCHLIST_NOT_POLICY',
   ],
   RETRY: ['SPEECH_PENDING', 'FRAUD_SPEECH_PENDING', 'FRAUD_RESULT_PENDING', 'NO_RESULT_YET'],
   INCONCLUSIVE: ['NOT_ENOUGH_SPEECH', 'FRAUD_NOT_ENOUGH_SPEECH', 'NO_RESULT'],
@@ -176,7 +177,7 @@ function accepted(auth: AuthenticationOutcome, screening: FraudScreeningState, p
 
 /**
  * Where the fraud check stands, when it raised no signal.
- * - `CLEAN`: LOW_RISK, with valid scores under a threshold at least as strict as the deployment's, fresh.
+ * - `CLEAN`: LOW_RISK, with valid scores under a threshold at least as strict as the deployment's, against its watchlist, fresh.
  * - `UNPROVEN`: LOW_RISK, but something needed to trust it is missing or wrong (`reason`).
  * - `PENDING`: NOT_ENOUGH_SPEECH. `MISSING`: no fraud result although the deployment screens every call.
  * - `UNKNOWN`: a fraud decision this code does not know. `OFF`: no result, and the deployment does not screen.
@@ -204,6 +205,8 @@ function fraudScreeningOf(fraud: FraudOutcome | undefined, policy: DeploymentPol
   if (!isScore(known) || !isScore(spoofing)) return { state: 'UNPROVEN', reason: 'FRAUD_SCORE_INVALID' };
   if (riskThreshold === undefined) return { state: 'UNPROVEN', reason: 'RISK_THRESHOLD_MISSING' };
   if (!isScore(riskThreshold) || riskThreshold > policy.fraudRiskThreshold) return { state: 'UNPROVEN', reason: 'RISK_THRESHOLD_ABOVE_POLICY' };
+  // Screened against another watchlist (an empty one, say), a LOW_RISK says nothing about the deployment's fraudsters.
+  if (policy.watchlistId !== undefined && fraud.watchlistId !== policy.watchlistId) return { state: 'UNPROVEN', reason: 'WATCHLIST_NOT_POLICY' };
   const stale = staleness(fraud.audioAggregationEndedAt, policy, nowMs);
   if (stale) return { state: 'UNPROVEN', reason: stale };
   return { state: 'CLEAN' };

@@ -57,6 +57,12 @@ export interface DeploymentPolicy {
   readonly maxResultAgeSeconds: number;
   /** `REQUIRED`: an AUTHENTICATED whose record could not be written is answered NOT_AUTHENTICATED instead. */
   readonly decisionRecord: DecisionRecordMode;
+  /**
+   * The watchlist the deployment screens against. A LOW_RISK from another one (a flow pointed at an empty
+   * watchlist) proves nothing. The use case always sets it: the configured watchlist, or the domain's default
+   * as Voice ID reports it, or a value no watchlist has when that cannot be learned. Unset: not checked.
+   */
+  readonly watchlistId?: string;
 }
 
 /** The policy in force for one decision, and a version string that identifies it. */

@@ -62,6 +62,8 @@ export interface FraudOutcome {
   /** The threshold Voice ID decided under (`Configuration.RiskThreshold`). */
   readonly riskThreshold?: number;
   readonly audioAggregationEndedAt?: number;
+  /** The watchlist Voice ID screened against (`Configuration.WatchlistId`). */
+  readonly watchlistId?: string;
 }
 
 /** What the decision policy looks at. */
@@ -82,7 +84,6 @@ export interface AuthenticationResult extends AuthenticationOutcome {
 
 export interface FraudResult extends FraudOutcome {
   readonly resultId?: string;
-  readonly watchlistId?: string;
   readonly generatedFraudsterId?: string;
 }
 

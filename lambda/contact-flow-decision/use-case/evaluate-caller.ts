@@ -113,8 +113,10 @@ export async function evaluateCaller(
   const deadline = startedAt + s.budgetMs;
   const voiceIdDeadline = deadline - s.recordReserveMs;
   const policy = effectivePolicy(settings.deploymentPolicy, settings.policyVersion, input.policyOverrides);
+  // The watchlist a LOW_RISK must come from: configured, or the domain's default, learned alongside the first evaluation.
+  const watchlist = policy.watchlistId !== undefined ? Promise.resolve(policy.watchlistId) : deps.voiceId.defaultWatchlistId({ timeoutMs: Math.min(s.callTimeoutMs, voiceIdDeadline - deps.clock.now()) });
 
-  const evaluated = await evaluateWithinBudget(input, policy, deps, s, voiceIdDeadline);
+  const evaluated = await evaluateWithinBudget(input, policy, watchlist, deps, s, voiceIdDeadline);
 
   const decision: CallerDecision = evaluated.verdict?.decision ?? 'ERROR';
   const reason = evaluated.verdict?.reason ?? evaluated.error?.detail ?? 'UNKNOWN';
@@ -212,9 +214,13 @@ interface Evaluated {
 
 type Settings = Required<Omit<EvaluateCallerSettings, 'deploymentPolicy'>> & Pick<EvaluateCallerSettings, 'deploymentPolicy'>;
 
+/** Never the id of a watchlist (22 letters or digits): what a LOW_RISK is checked against when the trusted one is unknown. */
+const NO_TRUSTED_WATCHLIST = '(unknown)';
+
 async function evaluateWithinBudget(
   { sessionName, claimedCustomerId }: ContactFlowInput,
-  policy: EffectivePolicy,
+  basePolicy: EffectivePolicy,
+  trustedWatchlist: Promise<string | undefined>,
   { voiceId, clock, sleep, random }: EvaluateCallerDependencies,
   s: Settings,
   voiceIdDeadline: number,
@@ -225,10 +231,14 @@ async function evaluateWithinBudget(
   let lastError: VoiceIdError | undefined;
   const timeLeft = (): number => voiceIdDeadline - clock.now();
 
+  let checked: EffectivePolicy | undefined;
+  const policyToDecide = async (): Promise<EffectivePolicy> => (checked ??= { ...basePolicy, watchlistId: (await trustedWatchlist) ?? NO_TRUSTED_WATCHLIST });
+
   while (timeLeft() >= s.minCallTimeMs) {
     calls++;
     try {
       const answer = await voiceId.evaluateSession(sessionName, { timeoutMs: Math.min(s.callTimeoutMs, timeLeft()) });
+      const policy = await policyToDecide();
       // The claimed customer id is compared here and goes no further: the evaluation holds only whether it matched.
       const evaluation = bindToClaim(answer, claimedCustomerId);
       lastError = undefined;
@@ -243,7 +253,7 @@ async function evaluateWithinBudget(
       // An answer came that nobody can read (it may hold a fraud signal): the earlier "speech pending" is no
       // longer Voice ID's latest word, so it must not stand in for it.
       if (lastError instanceof VoiceIdUnexpectedResponseError) {
-        latest = fraudSignalIn(lastError, claimedCustomerId, policy, clock.now());
+        latest = fraudSignalIn(lastError, claimedCustomerId, await policyToDecide(), clock.now());
         break;
       }
       // A pending answer already seen is still the honest answer to a call that failed (RETRY); do not turn it into ERROR.

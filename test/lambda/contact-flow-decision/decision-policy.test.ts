@@ -159,7 +159,7 @@ describe('decision policy, over a grid of every value class', () => {
     expect(misplaced).toEqual([]);
     // Reasons that need values outside the grid (unknown timestamps, future audio, invalid risk scores, a minimum above the
     // acceptance threshold) come from the named examples and the properties below.
-    const outsideGrid = ['RESULT_AGE_UNKNOWN', 'RESULT_TIME_IN_FUTURE', 'FRAUD_SCORE_INVALID', 'SCORE_BELOW_MINIMUM'];
+    const outsideGrid = ['RESULT_AGE_UNKNOWN', 'RESULT_TIME_IN_FUTURE', 'FRAUD_SCORE_INVALID', 'SCORE_BELOW_MINIMUM', 'WATCHLIST_NOT_POLICY'];
     const all = Object.values(REASONS_BY_DECISION).flat() as DecisionReason[];
     expect(all.filter((reason) => !seen.has(reason) && !outsideGrid.includes(reason))).toEqual([]);
   });
@@ -318,6 +318,10 @@ describe('decision policy, named examples (the decision matrix)', () => {
     ['ACCEPT below the deployment minimum', ongoing({ ...accept, score: 92 }, low), 'NOT_AUTHENTICATED', 'SCORE_BELOW_MINIMUM', { ...POLICY, minAuthenticationScore: 93 }],
     ['LOW_RISK under a risk threshold a flow raised to 90', ongoing(accept, { ...low, riskThreshold: 90 }), 'NOT_AUTHENTICATED', 'RISK_THRESHOLD_ABOVE_POLICY'],
     ['LOW_RISK without its risk threshold', ongoing(accept, { ...low, riskThreshold: undefined }), 'NOT_AUTHENTICATED', 'RISK_THRESHOLD_MISSING'],
+    ['LOW_RISK from another watchlist than the deployment screens against (an empty one)', ongoing(accept, { ...low, watchlistId: 'EmptyWatchlist00000000' }), 'NOT_AUTHENTICATED', 'WATCHLIST_NOT_POLICY', { ...POLICY, watchlistId: 'Wl0123456789abcdefGHIJ' }],
+    ['LOW_RISK that names no watchlist, when the deployment knows its own', ongoing(accept, { ...low, watchlistId: undefined }), 'NOT_AUTHENTICATED', 'WATCHLIST_NOT_POLICY', { ...POLICY, watchlistId: 'Wl0123456789abcdefGHIJ' }],
+    ['LOW_RISK against the deployment watchlist', ongoing(accept, { ...low, watchlistId: 'Wl0123456789abcdefGHIJ' }), 'AUTHENTICATED', 'AUTHENTICATION_ACCEPTED', { ...POLICY, watchlistId: 'Wl0123456789abcdefGHIJ' }],
+    ['HIGH_RISK from another watchlist still wins', ongoing(accept, { ...low, decision: 'HIGH_RISK', watchlistId: 'OtherWatchlist00000000' }), 'HIGH_RISK', 'FRAUD_HIGH_RISK', { ...POLICY, watchlistId: 'Wl0123456789abcdefGHIJ' }],
     ['LOW_RISK whose spoofing score reaches the deployment max', ongoing(accept, { ...low, voiceSpoofingRiskScore: 50 }), 'HIGH_RISK', 'VOICE_SPOOFING_RISK_AT_OR_ABOVE_MAX'],
     ['LOW_RISK whose known-fraudster score reaches the deployment max', ongoing(accept, { ...low, knownFraudsterRiskScore: 50 }), 'HIGH_RISK', 'KNOWN_FRAUDSTER_RISK_AT_OR_ABOVE_MAX'],
     ['LOW_RISK whose score reaches the threshold Voice ID reports (self-contradicting)', ongoing(accept, { ...low, riskThreshold: 30, knownFraudsterRiskScore: 30 }), 'HIGH_RISK', 'RISK_AT_OR_ABOVE_VOICE_ID_THRESHOLD'],

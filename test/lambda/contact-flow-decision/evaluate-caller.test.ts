@@ -15,13 +15,21 @@ import { InvalidEventError } from '../../../lambda/contact-flow-decision/domain/
 import { DEFAULT_POLICY, FakeClock } from './support';
 
 /** In-memory Voice ID: answers from a script, taking `latencyMs` of fake time per call. */
+/** The domain's default watchlist, as the scripted Voice ID reports it. */
+const DEFAULT_WATCHLIST = 'Wl0123456789abcdefGHIJ';
+
 class ScriptedVoiceId implements VoiceIdGateway {
   readonly calls: { at: number; sessionName: string; timeoutMs: number }[] = [];
+  /** What DescribeDomain says (undefined: it failed). */
+  defaultWatchlist: string | undefined = DEFAULT_WATCHLIST;
   constructor(
     private readonly clock: FakeClock,
     private readonly script: (call: number) => EvaluateSessionAnswer | Error,
     private readonly latencyMs = 100,
   ) {}
+  async defaultWatchlistId(): Promise<string | undefined> {
+    return this.defaultWatchlist;
+  }
   async evaluateSession(sessionName: string, { timeoutMs }: EvaluateOptions): Promise<EvaluateSessionAnswer> {
     this.calls.push({ at: this.clock.now(), sessionName, timeoutMs });
     const answer = this.script(this.calls.length);
@@ -90,7 +98,7 @@ const accepted = (score = 95, customerSpeakerId = CLAIMED): EvaluateSessionAnswe
     acceptanceThreshold: 90,
     audioAggregationEndedAt: AUDIO_ENDED_AT,
   },
-  fraud: { decision: 'LOW_RISK', reasons: [], knownFraudsterRiskScore: 10, voiceSpoofingRiskScore: 5, riskThreshold: 50, audioAggregationEndedAt: AUDIO_ENDED_AT, resultId: 'Low0000000000000000001' },
+  fraud: { decision: 'LOW_RISK', reasons: [], knownFraudsterRiskScore: 10, voiceSpoofingRiskScore: 5, riskThreshold: 50, audioAggregationEndedAt: AUDIO_ENDED_AT, resultId: 'Low0000000000000000001', watchlistId: DEFAULT_WATCHLIST },
   unrecognized: [],
 });
 
@@ -235,6 +243,28 @@ describe('evaluate caller: retries', () => {
     };
     const { run } = setup((call) => (call === 1 ? pending() : new VoiceIdUnexpectedResponseError('MALFORMED_RESPONSE', 'scores as strings', { partialAnswer })));
     expect(await run()).toMatchObject({ decision: 'HIGH_RISK', reason: 'KNOWN_FRAUDSTER_RISK_AT_OR_ABOVE_MAX', voiceIdCalls: 2 });
+  });
+
+  test('a LOW_RISK is trusted only from the domain default watchlist, which Voice ID reports (DescribeDomain)', async () => {
+    const { run } = setup(() => accepted());
+    expect(await run()).toMatchObject({ decision: 'AUTHENTICATED' });
+    const other = setup(() => ({ ...accepted(), fraud: { ...accepted().fraud!, watchlistId: 'EmptyWatchlist00000000' } }));
+    expect(await other.run()).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'WATCHLIST_NOT_POLICY' });
+  });
+
+  test('when the default watchlist cannot be learned, no LOW_RISK is trusted (fail closed), and a HIGH_RISK still is one', async () => {
+    const unknown = setup(() => accepted());
+    unknown.voiceId.defaultWatchlist = undefined;
+    expect(await unknown.run()).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'WATCHLIST_NOT_POLICY' });
+    const fraud = setup(() => ({ ...accepted(), fraud: { ...accepted().fraud!, decision: 'HIGH_RISK' } }));
+    fraud.voiceId.defaultWatchlist = undefined;
+    expect(await fraud.run()).toMatchObject({ decision: 'HIGH_RISK' });
+  });
+
+  test('a configured watchlist is the one trusted, whatever the domain default', async () => {
+    const { run, voiceId } = setup(() => ({ ...accepted(), fraud: { ...accepted().fraud!, watchlistId: 'Configured000000000000' } }));
+    voiceId.defaultWatchlist = DEFAULT_WATCHLIST;
+    expect(await run({ deploymentPolicy: { ...settings.deploymentPolicy, watchlistId: 'Configured000000000000' } })).toMatchObject({ decision: 'AUTHENTICATED' });
   });
 
   test('speech still pending in an answer that could not be read properly stays RETRY (the flow asks again), never ERROR', async () => {

@@ -50,7 +50,10 @@ function lambdaContext(remainingMs = 8000): Context {
 
 /** A handler whose runtime uses the real adapters on SDK clients answered by fake HTTP handlers. */
 function handlerWith(voiceId: () => FakeHttpResponse | Promise<FakeHttpResponse>, dynamo: () => FakeHttpResponse = () => ({ status: 200, body: {} }), init?: InitTiming) {
+  // DescribeDomain (the default watchlist, once per environment) is answered here and not captured: the tests count EvaluateSession calls.
   const voiceIdHttp = fakeRequestHandler(voiceId);
+  const domainHttp = fakeRequestHandler(() => ({ status: 200, body: { Domain: { DomainId: config.voiceIdDomainId, WatchlistDetails: { DefaultWatchlistId: 'Wl0123456789abcdefGHIJ' } } } }));
+  const routed = { ...voiceIdHttp.handler, handle: (request: { headers: Record<string, string>; body?: unknown }, options?: { abortSignal?: AbortSignal }) => (request.headers['x-amz-target'] === 'VoiceID.DescribeDomain' ? domainHttp.handler : voiceIdHttp.handler).handle(request, options) };
   const dynamoHttp = fakeRequestHandler(dynamo);
   const { voiceIdClientWith } = jest.requireActual<typeof import('./support')>('./support');
   const runtime: RuntimeOrError = {
@@ -58,7 +61,7 @@ function handlerWith(voiceId: () => FakeHttpResponse | Promise<FakeHttpResponse>
     runtime: {
       config,
       deps: {
-        voiceId: new SdkVoiceIdGateway(voiceIdClientWith(voiceIdHttp.handler), config.voiceIdDomainId),
+        voiceId: new SdkVoiceIdGateway(voiceIdClientWith(routed), config.voiceIdDomainId),
         store: new DynamoDbDecisionStore(documentClientWith(dynamoHttp.handler), config.decisionsTableName),
         clock: { now: () => Date.now() },
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

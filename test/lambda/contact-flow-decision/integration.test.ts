@@ -2,7 +2,7 @@
  * The decision Lambda as deployed (the bundled asset in cdk.out, run the way Lambda runs it) against the
  * local stack: the Voice ID emulator, dynalite and s3rver, reached through the SDK's standard endpoint settings.
  */
-import { OptOutSpeakerCommand } from '@aws-sdk/client-voice-id';
+import { CreateWatchlistCommand, OptOutSpeakerCommand } from '@aws-sdk/client-voice-id';
 import { contactFlowEvent } from '../../../local/harness/connect-event';
 import type { LocalFunction } from '../../../local/harness/local-function';
 import { placeCall } from '../../../local/scenario/place-call';
@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 /** Starts a session for a contact with the caller's audio, and lets `seconds` of it stream. */
-async function startCall(contactId: string, claimedCustomerId: string, voice: string, seconds: number, session: { acceptanceThreshold?: number; riskThreshold?: number } = {}) {
+async function startCall(contactId: string, claimedCustomerId: string, voice: string, seconds: number, session: { acceptanceThreshold?: number; riskThreshold?: number; watchlistId?: string } = {}) {
   const audio = synthesizeVoice({ voice, seconds: 15, utterance: contactId });
   await world.stack.control.startSession({
     domainId: world.stack.domainId,
@@ -39,7 +39,7 @@ async function startCall(contactId: string, claimedCustomerId: string, voice: st
     customerSpeakerId: claimedCustomerId,
     audio: { wavBase64: audio.toString('base64') },
     ...(session.acceptanceThreshold !== undefined && { authentication: { acceptanceThreshold: session.acceptanceThreshold } }),
-    ...(session.riskThreshold !== undefined && { fraudDetection: { riskThreshold: session.riskThreshold } }),
+    ...((session.riskThreshold !== undefined || session.watchlistId !== undefined) && { fraudDetection: { riskThreshold: session.riskThreshold, watchlistId: session.watchlistId } }),
   });
   await world.stack.control.advanceClock(seconds);
 }
@@ -119,6 +119,13 @@ describe('only the claimed caller, on a strict and fresh result', () => {
     const contactId = nextContactId();
     await startCall(contactId, 'C1001', 'voice-ana', 12, { riskThreshold: 95 });
     expect(await decisionOf(contactFlowEvent({ contactId, customerId: 'C1001' }))).toEqual(expect.objectContaining({ decision: 'NOT_AUTHENTICATED', reason: 'RISK_THRESHOLD_ABOVE_POLICY' }));
+  });
+
+  test('a session screened against another, empty watchlist than the domain default → NOT_AUTHENTICATED WATCHLIST_NOT_POLICY', async () => {
+    const { Watchlist } = await world.voiceId.send(new CreateWatchlistCommand({ DomainId: world.stack.domainId, Name: 'empty-on-purpose' }));
+    const contactId = nextContactId();
+    await startCall(contactId, 'C1001', 'voice-ana', 12, { watchlistId: Watchlist!.WatchlistId });
+    expect(await decisionOf(contactFlowEvent({ contactId, customerId: 'C1001' }))).toEqual(expect.objectContaining({ decision: 'NOT_AUTHENTICATED', reason: 'WATCHLIST_NOT_POLICY', fraudDecision: 'LOW_RISK' }));
   });
 
   test('a cached result 31 minutes after the speech (a callback of an old contact) → NOT_AUTHENTICATED RESULT_TOO_OLD', async () => {

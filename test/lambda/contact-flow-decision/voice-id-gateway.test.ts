@@ -131,6 +131,17 @@ describe('Voice ID gateway on the real SDK client (fake HTTP, no server)', () =>
     expect(readLeniently(new TextEncoder().encode(text))).toBeUndefined();
   });
 
+  test("learns the domain's default watchlist once (DescribeDomain), and answers undefined without caching when it cannot", async () => {
+    let fail = true;
+    const { gateway, captured } = gatewayAnswering(() => (fail ? { status: 500, body: {} } : { status: 200, body: { Domain: { DomainId: DOMAIN_ID, WatchlistDetails: { DefaultWatchlistId: 'Wl0123456789abcdefGHIJ' } } } }));
+    expect(await gateway.defaultWatchlistId({ timeoutMs: 1000 })).toBeUndefined();
+    fail = false;
+    expect(await gateway.defaultWatchlistId({ timeoutMs: 1000 })).toBe('Wl0123456789abcdefGHIJ');
+    expect(await gateway.defaultWatchlistId({ timeoutMs: 1000 })).toBe('Wl0123456789abcdefGHIJ');
+    expect(captured.map((c) => c.target)).toEqual(['VoiceID.DescribeDomain', 'VoiceID.DescribeDomain']);
+    expect(captured[1].body).toEqual({ DomainId: DOMAIN_ID });
+  });
+
   test.each([
     ['ThrottlingException', 400, { __type: 'com.amazonaws.voiceid#ThrottlingException', Message: 'Rate exceeded' }, 'VOICE_ID_THROTTLED', true],
     ['InternalServerException', 500, { __type: 'InternalServerException', Message: 'oops' }, 'VOICE_ID_UNAVAILABLE', true],
