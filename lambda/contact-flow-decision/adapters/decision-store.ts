@@ -108,6 +108,7 @@ export function toItem(record: DecisionRecord, decisionId: string, writeId: stri
     policyFraudScreening: policy.fraudScreening,
     policyMaxResultAgeSeconds: policy.maxResultAgeSeconds,
     policyDecisionRecord: policy.decisionRecord,
+    policyWatchlistId: policy.watchlistId,
     policyMinAuthenticationScore: policy.minAuthenticationScore,
     policyMaxKnownFraudsterRiskScore: policy.maxKnownFraudsterRiskScore,
     policyMaxVoiceSpoofingRiskScore: policy.maxVoiceSpoofingRiskScore,

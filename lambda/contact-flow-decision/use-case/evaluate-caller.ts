@@ -117,6 +117,8 @@ export async function evaluateCaller(
   const watchlist = policy.watchlistId !== undefined ? Promise.resolve(policy.watchlistId) : deps.voiceId.defaultWatchlistId({ timeoutMs: Math.min(s.callTimeoutMs, voiceIdDeadline - deps.clock.now()) });
 
   const evaluated = await evaluateWithinBudget(input, policy, watchlist, deps, s, voiceIdDeadline);
+  // Recorded and answered: the policy the verdict was reached under, the watchlist it trusted included.
+  const decidedUnder = evaluated.decidedUnder ?? policy;
 
   const decision: CallerDecision = evaluated.verdict?.decision ?? 'ERROR';
   const reason = evaluated.verdict?.reason ?? evaluated.error?.detail ?? 'UNKNOWN';
@@ -128,7 +130,7 @@ export async function evaluateCaller(
       reason,
       errorCode: evaluated.error?.errorCode,
       evaluation: evaluated.evaluation,
-      policy,
+      policy: decidedUnder,
       voiceIdCalls: evaluated.calls,
     },
     deps.clock.now(),
@@ -144,7 +146,7 @@ export async function evaluateCaller(
     ...(unrecordedAuthentication ? { decision: 'NOT_AUTHENTICATED', reason: DECISION_NOT_RECORDED } : { decision, reason }),
     error: evaluated.error,
     evaluation: evaluated.evaluation,
-    policy,
+    policy: decidedUnder,
     voiceIdCalls: evaluated.calls,
     retries: evaluated.retries,
     decisionId,
@@ -210,6 +212,8 @@ interface Evaluated {
   readonly error?: DecisionError;
   readonly calls: number;
   readonly retries: number;
+  /** The policy the answer was decided under (with the watchlist it trusted), when one was decided on. */
+  readonly decidedUnder?: EffectivePolicy;
 }
 
 type Settings = Required<Omit<EvaluateCallerSettings, 'deploymentPolicy'>> & Pick<EvaluateCallerSettings, 'deploymentPolicy'>;
@@ -266,7 +270,7 @@ async function evaluateWithinBudget(
     }
   }
 
-  if (latest) return { ...latest, calls, retries };
+  if (latest) return { ...latest, calls, retries, decidedUnder: checked };
   // The last failure names the problem (VOICE_ID_THROTTLED after retries, DEADLINE_EXCEEDED for timeouts, ...).
   if (lastError) return { error: lastError, calls, retries };
   return { error: new DeadlineExceededError('NO_TIME_FOR_VOICE_ID', 'The budget left no time to call Voice ID'), calls, retries };

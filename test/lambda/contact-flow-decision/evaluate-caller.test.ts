@@ -249,7 +249,9 @@ describe('evaluate caller: retries', () => {
     const { run } = setup(() => accepted());
     expect(await run()).toMatchObject({ decision: 'AUTHENTICATED' });
     const other = setup(() => ({ ...accepted(), fraud: { ...accepted().fraud!, watchlistId: 'EmptyWatchlist00000000' } }));
-    expect(await other.run()).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'WATCHLIST_NOT_POLICY' });
+    expect(await other.run()).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'WATCHLIST_NOT_POLICY', policy: { watchlistId: DEFAULT_WATCHLIST } });
+    // The record says which watchlist the decision trusted.
+    expect([...other.store.items.values()][0]).toMatchObject({ policy: { watchlistId: DEFAULT_WATCHLIST } });
   });
 
   test('when the default watchlist cannot be learned, no LOW_RISK is trusted (fail closed), and a HIGH_RISK still is one', async () => {
