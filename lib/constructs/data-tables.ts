@@ -2,7 +2,7 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { BATCH_JOBS_TABLE, DECISIONS_TABLE, KeyAttribute, TableDefinition } from '../tables/table-definitions';
+import { BATCH_JOBS_TABLE, DECISIONS_TABLE, KeyAttribute, TableDefinition } from '../../lambda/shared/table-definitions';
 
 /** Properties of {@link DataTables}. */
 export interface DataTablesProps {

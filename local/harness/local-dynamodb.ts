@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import type { TableDefinition } from '../../lib/tables/table-definitions';
+import type { TableDefinition } from '../../lambda/shared/table-definitions';
 
 export interface LocalDynamoDb {
   readonly endpoint: string;

@@ -1,6 +1,6 @@
 import { CreateDomainCommand, VoiceIDClient } from '@aws-sdk/client-voice-id';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BATCH_JOBS_TABLE, DECISIONS_TABLE, TABLE_DEFINITIONS } from '../../lib/tables/table-definitions';
+import { BATCH_JOBS_TABLE, DECISIONS_TABLE, TABLE_DEFINITIONS } from '../../lambda/shared/table-definitions';
 import { startEmulator } from '../emulator';
 import type { EmulatorOptions } from '../emulator';
 import { EmulatorControl } from '../emulator/control-client';

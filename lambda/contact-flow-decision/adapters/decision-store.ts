@@ -11,7 +11,7 @@
 import { withDeadline } from '../../shared/with-deadline';
 import { createHash, randomUUID } from 'node:crypto';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DECISIONS_TABLE } from '../../../lib/tables/table-definitions';
+import { DECISIONS_TABLE } from '../../shared/table-definitions';
 import type { DecisionRecord } from '../domain/decision-record';
 
 export type RecordStatus = 'RECORDED' | 'DUPLICATE';

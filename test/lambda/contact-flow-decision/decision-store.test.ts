@@ -1,6 +1,6 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DECISIONS_TABLE } from '../../../lib/tables/table-definitions';
+import { DECISIONS_TABLE } from '../../../lambda/shared/table-definitions';
 import { decisionIdOf, DecisionStoreError, DynamoDbDecisionStore } from '../../../lambda/contact-flow-decision/adapters/decision-store';
 import { buildDecisionRecord, type DecisionRecord } from '../../../lambda/contact-flow-decision/domain/decision-record';
 import type { EffectivePolicy } from '../../../lambda/contact-flow-decision/domain/policy';

@@ -1,6 +1,6 @@
 import { DescribeTableCommand, DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { createTables, LocalDynamoDb, startLocalDynamoDb } from '../../../local/harness/local-dynamodb';
-import { DECISIONS_TABLE, TABLE_DEFINITIONS } from '../../../lib/tables/table-definitions';
+import { DECISIONS_TABLE, TABLE_DEFINITIONS } from '../../../lambda/shared/table-definitions';
 import { buildTestApp } from '../../support/app';
 
 let server: LocalDynamoDb;

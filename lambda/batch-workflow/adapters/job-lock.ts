@@ -1,0 +1,58 @@
+/**
+ * Voice ID runs one batch job of each type per domain at a time, and executions of the workflow share nothing:
+ * a lock item in the batch-jobs table (`LOCK#<domainId>#<jobType>`) serializes them. Acquiring is one conditional
+ * put that succeeds when the lock is free, expired, or already this job's (a re-delivered upload's execution
+ * takes over its own lock); releasing deletes it only if it is still this job's.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { JobType } from '../domain/manifest';
+
+/** Longest a lock is held without being released: longer than any batch job should run. */
+export const LOCK_LEASE_SECONDS = 24 * 3600;
+
+export type LockResult = 'ACQUIRED' | 'HELD';
+
+export class DynamoDbJobLock {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly domainId: string,
+  ) {}
+
+  /** `owner` is the job's ClientToken: the same batch chunk always owns the same lock. */
+  async acquire(jobType: JobType, owner: string, nowMs: number): Promise<LockResult> {
+    const now = Math.floor(nowMs / 1000);
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...this.key(jobType), owner, acquiredAt: new Date(nowMs).toISOString(), expiresAt: now + LOCK_LEASE_SECONDS },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':now': now, ':owner': owner },
+        }),
+      );
+      return 'ACQUIRED';
+    } catch (error: unknown) {
+      if (error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException') return 'HELD';
+      throw error;
+    }
+  }
+
+  /** Releases the lock if `owner` still holds it; a lock someone else took over (after expiry) is left alone. */
+  async release(jobType: JobType, owner: string): Promise<void> {
+    try {
+      await this.documents.send(
+        new DeleteCommand({ TableName: this.tableName, Key: this.key(jobType), ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } }),
+      );
+    } catch (error: unknown) {
+      if (error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException') return;
+      throw error;
+    }
+  }
+
+  private key(jobType: JobType): { pk: string; sk: string } {
+    return { pk: `LOCK#${this.domainId}#${jobType}`, sk: 'LOCK' };
+  }
+}
