@@ -6,7 +6,12 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BATCH_JOBS_TABLE } from '../../shared/table-definitions';
 import type { JobType } from '../domain/manifest';
+
+const PK = BATCH_JOBS_TABLE.partitionKey.name;
+const SK = BATCH_JOBS_TABLE.sortKey?.name ?? 'sk';
+const TTL = BATCH_JOBS_TABLE.timeToLiveAttribute;
 
 /** Longest a lock is held without being released: longer than any batch job should run. */
 export const LOCK_LEASE_SECONDS = 24 * 3600;
@@ -27,9 +32,9 @@ export class DynamoDbJobLock {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...this.key(jobType), owner, acquiredAt: new Date(nowMs).toISOString(), expiresAt: now + LOCK_LEASE_SECONDS },
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR #owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
+          Item: { ...this.key(jobType), owner, acquiredAt: new Date(nowMs).toISOString(), [TTL]: now + LOCK_LEASE_SECONDS },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#pk': PK, '#expiresAt': TTL, '#owner': 'owner' },
           ExpressionAttributeValues: { ':now': now, ':owner': owner },
         }),
       );
@@ -52,7 +57,7 @@ export class DynamoDbJobLock {
     }
   }
 
-  private key(jobType: JobType): { pk: string; sk: string } {
-    return { pk: `LOCK#${this.domainId}#${jobType}`, sk: 'LOCK' };
+  private key(jobType: JobType): Record<string, string> {
+    return { [PK]: `LOCK#${this.domainId}#${jobType}`, [SK]: 'LOCK' };
   }
 }

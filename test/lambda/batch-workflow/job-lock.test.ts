@@ -1,0 +1,55 @@
+/** The per-type job lock on dynalite (a real DynamoDB implementation), with the batch-jobs table as deployed. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbJobLock, LOCK_LEASE_SECONDS } from '../../../lambda/batch-workflow/adapters/job-lock';
+import { BATCH_JOBS_TABLE } from '../../../lambda/shared/table-definitions';
+import { createTables, type LocalDynamoDb, startLocalDynamoDb } from '../../../local/harness/local-dynamodb';
+
+let server: LocalDynamoDb;
+let documents: DynamoDBDocumentClient;
+let table: string;
+const DOMAIN = 'abcdefghijklmnopqrstuv';
+const NOW = Date.UTC(2026, 11, 4, 12, 0, 0);
+
+beforeAll(async () => {
+  server = await startLocalDynamoDb();
+  const client = new DynamoDBClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  table = (await createTables(client, [BATCH_JOBS_TABLE], 'lock-test-'))[BATCH_JOBS_TABLE.id];
+  documents = DynamoDBDocumentClient.from(client);
+});
+
+afterAll(async () => {
+  documents?.destroy();
+  await server?.stop();
+});
+
+describe('one active Voice ID job of each type per domain', () => {
+  test('a second job of the same type waits; another type does not; release frees it for the next', async () => {
+    const lock = new DynamoDbJobLock(documents, table, DOMAIN);
+    expect(await lock.acquire('SPEAKER_ENROLLMENT', 'enr-a', NOW)).toBe('ACQUIRED');
+    expect(await lock.acquire('SPEAKER_ENROLLMENT', 'enr-b', NOW + 1000)).toBe('HELD');
+    expect(await lock.acquire('FRAUDSTER_REGISTRATION', 'frd-a', NOW)).toBe('ACQUIRED');
+    await lock.release('SPEAKER_ENROLLMENT', 'enr-a');
+    expect(await lock.acquire('SPEAKER_ENROLLMENT', 'enr-b', NOW + 2000)).toBe('ACQUIRED');
+    await lock.release('SPEAKER_ENROLLMENT', 'enr-b');
+    await lock.release('FRAUDSTER_REGISTRATION', 'frd-a');
+  });
+
+  test('the same job takes its own lock again (a re-delivered upload), and a release by another job leaves it held', async () => {
+    const lock = new DynamoDbJobLock(documents, table, DOMAIN);
+    expect(await lock.acquire('SPEAKER_ENROLLMENT', 'enr-c', NOW)).toBe('ACQUIRED');
+    expect(await lock.acquire('SPEAKER_ENROLLMENT', 'enr-c', NOW + 5000)).toBe('ACQUIRED');
+    await lock.release('SPEAKER_ENROLLMENT', 'enr-other');
+    expect(await lock.acquire('SPEAKER_ENROLLMENT', 'enr-d', NOW + 6000)).toBe('HELD');
+    await lock.release('SPEAKER_ENROLLMENT', 'enr-c');
+  });
+
+  test('a lock whose holder never released it expires after the lease, and carries the table TTL', async () => {
+    const lock = new DynamoDbJobLock(documents, table, DOMAIN);
+    expect(await lock.acquire('SPEAKER_ENROLLMENT', 'enr-crashed', NOW)).toBe('ACQUIRED');
+    const { Item } = await documents.send(new GetCommand({ TableName: table, Key: { pk: `LOCK#${DOMAIN}#SPEAKER_ENROLLMENT`, sk: 'LOCK' } }));
+    expect(Item).toMatchObject({ owner: 'enr-crashed', expiresAt: Math.floor(NOW / 1000) + LOCK_LEASE_SECONDS });
+    expect(await lock.acquire('SPEAKER_ENROLLMENT', 'enr-next', NOW + (LOCK_LEASE_SECONDS - 10) * 1000)).toBe('HELD');
+    expect(await lock.acquire('SPEAKER_ENROLLMENT', 'enr-next', NOW + (LOCK_LEASE_SECONDS + 10) * 1000)).toBe('ACQUIRED');
+  });
+});
