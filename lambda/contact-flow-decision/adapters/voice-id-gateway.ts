@@ -58,9 +58,21 @@ export class SdkVoiceIdGateway implements VoiceIdGateway {
 
   /** Learned once per environment: a domain's default watchlist does not change. */
   private defaultWatchlist?: string;
+  /** The lookup in flight, shared by concurrent asks. */
+  private lookup?: Promise<string | undefined>;
+  /** After a failed lookup, none is tried before this time (epoch ms): DescribeDomain shares 2 TPS with the batch APIs. */
+  private retryAfter = 0;
 
   async defaultWatchlistId({ timeoutMs }: EvaluateOptions): Promise<string | undefined> {
     if (this.defaultWatchlist !== undefined) return this.defaultWatchlist;
+    if (Date.now() < this.retryAfter) return undefined;
+    this.lookup ??= this.describeDefaultWatchlist(Math.min(timeoutMs, DESCRIBE_DOMAIN_TIMEOUT_MS)).finally(() => {
+      this.lookup = undefined;
+    });
+    return this.lookup;
+  }
+
+  private async describeDefaultWatchlist(timeoutMs: number): Promise<string | undefined> {
     try {
       const { Domain } = await withDeadline(
         timeoutMs,
@@ -69,10 +81,12 @@ export class SdkVoiceIdGateway implements VoiceIdGateway {
       );
       const id = Domain?.WatchlistDetails?.DefaultWatchlistId;
       if (typeof id === 'string' && /^[a-zA-Z0-9]{22}$/.test(id)) this.defaultWatchlist = id;
-      return this.defaultWatchlist;
+      else this.retryAfter = Date.now() + DESCRIBE_DOMAIN_RETRY_AFTER_MS;
     } catch {
-      return undefined; // asked again on the next invocation; meanwhile no LOW_RISK can be trusted
+      // Meanwhile no LOW_RISK is trusted (WATCHLIST_UNKNOWN); asked again after a pause.
+      this.retryAfter = Date.now() + DESCRIBE_DOMAIN_RETRY_AFTER_MS;
     }
+    return this.defaultWatchlist;
   }
 
   async evaluateSession(sessionNameOrId: string, { timeoutMs }: EvaluateOptions): Promise<EvaluateSessionAnswer> {
@@ -106,6 +120,11 @@ export class SdkVoiceIdGateway implements VoiceIdGateway {
     }
   }
 }
+
+/** DescribeDomain gets a short time of its own: it runs beside the first evaluation, on a cold start's budget. */
+export const DESCRIBE_DOMAIN_TIMEOUT_MS = 500;
+/** Pause after a failed DescribeDomain before an environment asks again. */
+export const DESCRIBE_DOMAIN_RETRY_AFTER_MS = 30_000;
 
 /** Where {@link keepRawBody} leaves the raw response body on an error the call fails with. */
 const RAW_BODY = '__voiceIdRawResponseBody';

@@ -27,7 +27,7 @@
  *
  * Pure module: no aws-lambda, no @aws-sdk, no process. Time comes in as an argument.
  */
-import type { DeploymentPolicy } from './policy';
+import { type DeploymentPolicy, UNKNOWN_WATCHLIST } from './policy';
 import type { AuthenticationOutcome, FraudOutcome, StreamingStatus, VoiceIdOutcome } from './voice-id-outcome';
 
 export const CALLER_DECISIONS = [
@@ -78,6 +78,7 @@ export const REASONS_BY_DECISION = {
     'RISK_THRESHOLD_MISSING',
     'RISK_THRESHOLD_ABOVE_POLICY',
     'WATCHLIST_NOT_POLICY',
+    'WATCHLIST_UNKNOWN',
   ],
   RETRY: ['SPEECH_PENDING', 'FRAUD_SPEECH_PENDING', 'FRAUD_RESULT_PENDING', 'NO_RESULT_YET'],
   INCONCLUSIVE: ['NOT_ENOUGH_SPEECH', 'FRAUD_NOT_ENOUGH_SPEECH', 'NO_RESULT'],
@@ -206,7 +207,11 @@ function fraudScreeningOf(fraud: FraudOutcome | undefined, policy: DeploymentPol
   if (riskThreshold === undefined) return { state: 'UNPROVEN', reason: 'RISK_THRESHOLD_MISSING' };
   if (!isScore(riskThreshold) || riskThreshold > policy.fraudRiskThreshold) return { state: 'UNPROVEN', reason: 'RISK_THRESHOLD_ABOVE_POLICY' };
   // Screened against another watchlist (an empty one, say), a LOW_RISK says nothing about the deployment's fraudsters.
-  if (policy.watchlistId !== undefined && fraud.watchlistId !== policy.watchlistId) return { state: 'UNPROVEN', reason: 'WATCHLIST_NOT_POLICY' };
+  if (policy.watchlistId === UNKNOWN_WATCHLIST) return { state: 'UNPROVEN', reason: 'WATCHLIST_UNKNOWN' };
+  if (policy.watchlistId !== undefined) {
+    const screenedAgainst = fraud.watchlistId ?? (policy.watchlistIsDomainDefault ? policy.watchlistId : undefined);
+    if (screenedAgainst !== policy.watchlistId) return { state: 'UNPROVEN', reason: 'WATCHLIST_NOT_POLICY' };
+  }
   const stale = staleness(fraud.audioAggregationEndedAt, policy, nowMs);
   if (stale) return { state: 'UNPROVEN', reason: stale };
   return { state: 'CLEAN' };

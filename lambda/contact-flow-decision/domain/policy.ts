@@ -59,11 +59,19 @@ export interface DeploymentPolicy {
   readonly decisionRecord: DecisionRecordMode;
   /**
    * The watchlist the deployment screens against. A LOW_RISK from another one (a flow pointed at an empty
-   * watchlist) proves nothing. The use case always sets it: the configured watchlist, or the domain's default
-   * as Voice ID reports it, or a value no watchlist has when that cannot be learned. Unset: not checked.
+   * watchlist) proves nothing. The use case always sets it: the configured watchlist, the domain's default as
+   * Voice ID reports it, or {@link UNKNOWN_WATCHLIST} when that cannot be learned now. Unset: not checked.
    */
   readonly watchlistId?: string;
+  /**
+   * Whether `watchlistId` is the domain's default watchlist: a fraud result that names no watchlist was screened
+   * against the default (the API model makes the field optional), so it counts as screened against this one.
+   */
+  readonly watchlistIsDomainDefault?: boolean;
 }
+
+/** Stands for a trusted watchlist that could not be learned: no LOW_RISK is trusted against it. Never a watchlist id. */
+export const UNKNOWN_WATCHLIST = '(unknown)';
 
 /** The policy in force for one decision, and a version string that identifies it. */
 export interface EffectivePolicy extends DeploymentPolicy {

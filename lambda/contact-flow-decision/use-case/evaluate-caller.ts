@@ -23,7 +23,7 @@
 import { decide, type CallerDecision, type Verdict } from '../domain/decision-policy';
 import { buildDecisionRecord, type DecisionRecord } from '../domain/decision-record';
 import { DeadlineExceededError, type DecisionError, InternalError, VoiceIdError, VoiceIdUnexpectedResponseError } from '../domain/errors';
-import { type DeploymentPolicy, effectivePolicy, type EffectivePolicy } from '../domain/policy';
+import { type DeploymentPolicy, effectivePolicy, type EffectivePolicy, UNKNOWN_WATCHLIST } from '../domain/policy';
 import { bindToClaim, type VoiceIdEvaluation } from '../domain/voice-id-outcome';
 import type { ContactFlowInput } from '../adapters/connect-event';
 import type { DecisionStore, RecordStatus } from '../adapters/decision-store';
@@ -114,7 +114,12 @@ export async function evaluateCaller(
   const voiceIdDeadline = deadline - s.recordReserveMs;
   const policy = effectivePolicy(settings.deploymentPolicy, settings.policyVersion, input.policyOverrides);
   // The watchlist a LOW_RISK must come from: configured, or the domain's default, learned alongside the first evaluation.
-  const watchlist = policy.watchlistId !== undefined ? Promise.resolve(policy.watchlistId) : deps.voiceId.defaultWatchlistId({ timeoutMs: Math.min(s.callTimeoutMs, voiceIdDeadline - deps.clock.now()) });
+  const watchlist: Promise<TrustedWatchlist> =
+    policy.watchlistId !== undefined
+      ? Promise.resolve({ watchlistId: policy.watchlistId, watchlistIsDomainDefault: false })
+      : deps.voiceId
+          .defaultWatchlistId({ timeoutMs: Math.max(0, voiceIdDeadline - deps.clock.now()) })
+          .then((id) => ({ watchlistId: id ?? UNKNOWN_WATCHLIST, watchlistIsDomainDefault: id !== undefined }));
 
   const evaluated = await evaluateWithinBudget(input, policy, watchlist, deps, s, voiceIdDeadline);
   // Recorded and answered: the policy the verdict was reached under, the watchlist it trusted included.
@@ -218,13 +223,12 @@ interface Evaluated {
 
 type Settings = Required<Omit<EvaluateCallerSettings, 'deploymentPolicy'>> & Pick<EvaluateCallerSettings, 'deploymentPolicy'>;
 
-/** Never the id of a watchlist (22 letters or digits): what a LOW_RISK is checked against when the trusted one is unknown. */
-const NO_TRUSTED_WATCHLIST = '(unknown)';
+type TrustedWatchlist = Pick<EffectivePolicy, 'watchlistId' | 'watchlistIsDomainDefault'>;
 
 async function evaluateWithinBudget(
   { sessionName, claimedCustomerId }: ContactFlowInput,
   basePolicy: EffectivePolicy,
-  trustedWatchlist: Promise<string | undefined>,
+  trustedWatchlist: Promise<TrustedWatchlist>,
   { voiceId, clock, sleep, random }: EvaluateCallerDependencies,
   s: Settings,
   voiceIdDeadline: number,
@@ -236,13 +240,16 @@ async function evaluateWithinBudget(
   const timeLeft = (): number => voiceIdDeadline - clock.now();
 
   let checked: EffectivePolicy | undefined;
-  const policyToDecide = async (): Promise<EffectivePolicy> => (checked ??= { ...basePolicy, watchlistId: (await trustedWatchlist) ?? NO_TRUSTED_WATCHLIST });
+  trustedWatchlist.then((w) => (checked = { ...basePolicy, ...w }), () => undefined);
+  // Only a LOW_RISK is judged against the watchlist: any other answer is decided without waiting for it.
+  const policyToDecide = async (answer: { fraud?: { decision: string } } | undefined): Promise<EffectivePolicy> =>
+    checked ?? (answer?.fraud?.decision === 'LOW_RISK' ? (checked = { ...basePolicy, ...(await trustedWatchlist) }) : { ...basePolicy, watchlistId: UNKNOWN_WATCHLIST });
 
   while (timeLeft() >= s.minCallTimeMs) {
     calls++;
     try {
       const answer = await voiceId.evaluateSession(sessionName, { timeoutMs: Math.min(s.callTimeoutMs, timeLeft()) });
-      const policy = await policyToDecide();
+      const policy = await policyToDecide(answer);
       // The claimed customer id is compared here and goes no further: the evaluation holds only whether it matched.
       const evaluation = bindToClaim(answer, claimedCustomerId);
       lastError = undefined;
@@ -257,7 +264,7 @@ async function evaluateWithinBudget(
       // An answer came that nobody can read (it may hold a fraud signal): the earlier "speech pending" is no
       // longer Voice ID's latest word, so it must not stand in for it.
       if (lastError instanceof VoiceIdUnexpectedResponseError) {
-        latest = fraudSignalIn(lastError, claimedCustomerId, await policyToDecide(), clock.now());
+        latest = fraudSignalIn(lastError, claimedCustomerId, await policyToDecide(lastError.partialAnswer), clock.now());
         break;
       }
       // A pending answer already seen is still the honest answer to a call that failed (RETRY); do not turn it into ERROR.
@@ -272,8 +279,8 @@ async function evaluateWithinBudget(
 
   if (latest) return { ...latest, calls, retries, decidedUnder: checked };
   // The last failure names the problem (VOICE_ID_THROTTLED after retries, DEADLINE_EXCEEDED for timeouts, ...).
-  if (lastError) return { error: lastError, calls, retries };
-  return { error: new DeadlineExceededError('NO_TIME_FOR_VOICE_ID', 'The budget left no time to call Voice ID'), calls, retries };
+  if (lastError) return { error: lastError, calls, retries, decidedUnder: checked };
+  return { error: new DeadlineExceededError('NO_TIME_FOR_VOICE_ID', 'The budget left no time to call Voice ID'), calls, retries, decidedUnder: checked };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { UNKNOWN_WATCHLIST } from '../../../lambda/contact-flow-decision/domain/policy';
 import { DEFAULT_POLICY } from './support';
 import fc from 'fast-check';
 import {
@@ -159,7 +160,7 @@ describe('decision policy, over a grid of every value class', () => {
     expect(misplaced).toEqual([]);
     // Reasons that need values outside the grid (unknown timestamps, future audio, invalid risk scores, a minimum above the
     // acceptance threshold) come from the named examples and the properties below.
-    const outsideGrid = ['RESULT_AGE_UNKNOWN', 'RESULT_TIME_IN_FUTURE', 'FRAUD_SCORE_INVALID', 'SCORE_BELOW_MINIMUM', 'WATCHLIST_NOT_POLICY'];
+    const outsideGrid = ['RESULT_AGE_UNKNOWN', 'RESULT_TIME_IN_FUTURE', 'FRAUD_SCORE_INVALID', 'SCORE_BELOW_MINIMUM', 'WATCHLIST_NOT_POLICY', 'WATCHLIST_UNKNOWN'];
     const all = Object.values(REASONS_BY_DECISION).flat() as DecisionReason[];
     expect(all.filter((reason) => !seen.has(reason) && !outsideGrid.includes(reason))).toEqual([]);
   });
@@ -320,6 +321,8 @@ describe('decision policy, named examples (the decision matrix)', () => {
     ['LOW_RISK without its risk threshold', ongoing(accept, { ...low, riskThreshold: undefined }), 'NOT_AUTHENTICATED', 'RISK_THRESHOLD_MISSING'],
     ['LOW_RISK from another watchlist than the deployment screens against (an empty one)', ongoing(accept, { ...low, watchlistId: 'EmptyWatchlist00000000' }), 'NOT_AUTHENTICATED', 'WATCHLIST_NOT_POLICY', { ...POLICY, watchlistId: 'Wl0123456789abcdefGHIJ' }],
     ['LOW_RISK that names no watchlist, when the deployment knows its own', ongoing(accept, { ...low, watchlistId: undefined }), 'NOT_AUTHENTICATED', 'WATCHLIST_NOT_POLICY', { ...POLICY, watchlistId: 'Wl0123456789abcdefGHIJ' }],
+    ['LOW_RISK that names no watchlist, when the trusted one is the domain default (the field is optional in the API)', ongoing(accept, { ...low, watchlistId: undefined }), 'AUTHENTICATED', 'AUTHENTICATION_ACCEPTED', { ...POLICY, watchlistId: 'Wl0123456789abcdefGHIJ', watchlistIsDomainDefault: true }],
+    ['LOW_RISK while the trusted watchlist could not be learned', ongoing(accept, { ...low, watchlistId: 'Wl0123456789abcdefGHIJ' }), 'NOT_AUTHENTICATED', 'WATCHLIST_UNKNOWN', { ...POLICY, watchlistId: UNKNOWN_WATCHLIST }],
     ['LOW_RISK against the deployment watchlist', ongoing(accept, { ...low, watchlistId: 'Wl0123456789abcdefGHIJ' }), 'AUTHENTICATED', 'AUTHENTICATION_ACCEPTED', { ...POLICY, watchlistId: 'Wl0123456789abcdefGHIJ' }],
     ['HIGH_RISK from another watchlist still wins', ongoing(accept, { ...low, decision: 'HIGH_RISK', watchlistId: 'OtherWatchlist00000000' }), 'HIGH_RISK', 'FRAUD_HIGH_RISK', { ...POLICY, watchlistId: 'Wl0123456789abcdefGHIJ' }],
     ['LOW_RISK whose spoofing score reaches the deployment max', ongoing(accept, { ...low, voiceSpoofingRiskScore: 50 }), 'HIGH_RISK', 'VOICE_SPOOFING_RISK_AT_OR_ABOVE_MAX'],

@@ -20,15 +20,15 @@ const DEFAULT_WATCHLIST = 'Wl0123456789abcdefGHIJ';
 
 class ScriptedVoiceId implements VoiceIdGateway {
   readonly calls: { at: number; sessionName: string; timeoutMs: number }[] = [];
-  /** What DescribeDomain says (undefined: it failed). */
-  defaultWatchlist: string | undefined = DEFAULT_WATCHLIST;
+  /** What DescribeDomain says (undefined: it failed; 'hang': it never answers). */
+  defaultWatchlist: string | undefined | 'hang' = DEFAULT_WATCHLIST;
   constructor(
     private readonly clock: FakeClock,
     private readonly script: (call: number) => EvaluateSessionAnswer | Error,
     private readonly latencyMs = 100,
   ) {}
-  async defaultWatchlistId(): Promise<string | undefined> {
-    return this.defaultWatchlist;
+  defaultWatchlistId(): Promise<string | undefined> {
+    return this.defaultWatchlist === 'hang' ? new Promise(() => undefined) : Promise.resolve(this.defaultWatchlist);
   }
   async evaluateSession(sessionName: string, { timeoutMs }: EvaluateOptions): Promise<EvaluateSessionAnswer> {
     this.calls.push({ at: this.clock.now(), sessionName, timeoutMs });
@@ -257,10 +257,19 @@ describe('evaluate caller: retries', () => {
   test('when the default watchlist cannot be learned, no LOW_RISK is trusted (fail closed), and a HIGH_RISK still is one', async () => {
     const unknown = setup(() => accepted());
     unknown.voiceId.defaultWatchlist = undefined;
-    expect(await unknown.run()).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'WATCHLIST_NOT_POLICY' });
+    expect(await unknown.run()).toMatchObject({ decision: 'NOT_AUTHENTICATED', reason: 'WATCHLIST_UNKNOWN' });
     const fraud = setup(() => ({ ...accepted(), fraud: { ...accepted().fraud!, decision: 'HIGH_RISK' } }));
     fraud.voiceId.defaultWatchlist = undefined;
     expect(await fraud.run()).toMatchObject({ decision: 'HIGH_RISK' });
+  });
+
+  test('answers that hold no LOW_RISK never wait for the watchlist lookup (HIGH_RISK, speech pending)', async () => {
+    const fraud = setup(() => ({ ...accepted(), fraud: { ...accepted().fraud!, decision: 'HIGH_RISK' } }));
+    fraud.voiceId.defaultWatchlist = 'hang';
+    expect(await fraud.run()).toMatchObject({ decision: 'HIGH_RISK' });
+    const waiting = setup(() => pending());
+    waiting.voiceId.defaultWatchlist = 'hang';
+    expect(await waiting.run()).toMatchObject({ decision: 'RETRY' });
   });
 
   test('a configured watchlist is the one trusted, whatever the domain default', async () => {

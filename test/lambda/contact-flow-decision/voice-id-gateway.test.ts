@@ -1,4 +1,4 @@
-import { readLeniently, SdkVoiceIdGateway, toVoiceIdError } from '../../../lambda/contact-flow-decision/adapters/voice-id-gateway';
+import { DESCRIBE_DOMAIN_RETRY_AFTER_MS, readLeniently, SdkVoiceIdGateway, toVoiceIdError } from '../../../lambda/contact-flow-decision/adapters/voice-id-gateway';
 import { bindToClaim } from '../../../lambda/contact-flow-decision/domain/voice-id-outcome';
 import { VoiceIdError, VoiceIdUnexpectedResponseError } from '../../../lambda/contact-flow-decision/domain/errors';
 import { CUSTOMER_SPEAKER_ID, evaluateSessionBody, fakeRequestHandler, type FakeHttpResponse, voiceIdClientWith } from './support';
@@ -131,15 +131,26 @@ describe('Voice ID gateway on the real SDK client (fake HTTP, no server)', () =>
     expect(readLeniently(new TextEncoder().encode(text))).toBeUndefined();
   });
 
-  test("learns the domain's default watchlist once (DescribeDomain), and answers undefined without caching when it cannot", async () => {
+  test("learns the domain's default watchlist once (DescribeDomain), shares one lookup between concurrent asks, and pauses after a failure", async () => {
     let fail = true;
-    const { gateway, captured } = gatewayAnswering(() => (fail ? { status: 500, body: {} } : { status: 200, body: { Domain: { DomainId: DOMAIN_ID, WatchlistDetails: { DefaultWatchlistId: 'Wl0123456789abcdefGHIJ' } } } }));
-    expect(await gateway.defaultWatchlistId({ timeoutMs: 1000 })).toBeUndefined();
-    fail = false;
-    expect(await gateway.defaultWatchlistId({ timeoutMs: 1000 })).toBe('Wl0123456789abcdefGHIJ');
-    expect(await gateway.defaultWatchlistId({ timeoutMs: 1000 })).toBe('Wl0123456789abcdefGHIJ');
-    expect(captured.map((c) => c.target)).toEqual(['VoiceID.DescribeDomain', 'VoiceID.DescribeDomain']);
-    expect(captured[1].body).toEqual({ DomainId: DOMAIN_ID });
+    let now = 1_000_000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const { gateway, captured } = gatewayAnswering(() => (fail ? { status: 500, body: {} } : { status: 200, body: { Domain: { DomainId: DOMAIN_ID, WatchlistDetails: { DefaultWatchlistId: 'Wl0123456789abcdefGHIJ' } } } }));
+      expect(await gateway.defaultWatchlistId({ timeoutMs: 1000 })).toBeUndefined();
+      fail = false;
+      // Within the pause after a failure, Voice ID (2 TPS shared with the batch APIs) is not asked again.
+      expect(await gateway.defaultWatchlistId({ timeoutMs: 1000 })).toBeUndefined();
+      expect(captured).toHaveLength(1);
+      now += DESCRIBE_DOMAIN_RETRY_AFTER_MS + 1;
+      const concurrent = await Promise.all([gateway.defaultWatchlistId({ timeoutMs: 1000 }), gateway.defaultWatchlistId({ timeoutMs: 1000 })]);
+      expect(concurrent).toEqual(['Wl0123456789abcdefGHIJ', 'Wl0123456789abcdefGHIJ']);
+      expect(await gateway.defaultWatchlistId({ timeoutMs: 1000 })).toBe('Wl0123456789abcdefGHIJ');
+      expect(captured.map((c) => c.target)).toEqual(['VoiceID.DescribeDomain', 'VoiceID.DescribeDomain']);
+      expect(captured[1].body).toEqual({ DomainId: DOMAIN_ID });
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   test.each([
