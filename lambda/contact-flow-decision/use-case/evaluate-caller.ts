@@ -239,11 +239,13 @@ async function evaluateWithinBudget(
   let lastError: VoiceIdError | undefined;
   const timeLeft = (): number => voiceIdDeadline - clock.now();
 
+  // Only a LOW_RISK is judged against the watchlist: any other answer is decided without waiting for the lookup.
   let checked: EffectivePolicy | undefined;
-  trustedWatchlist.then((w) => (checked = { ...basePolicy, ...w }), () => undefined);
-  // Only a LOW_RISK is judged against the watchlist: any other answer is decided without waiting for it.
-  const policyToDecide = async (answer: { fraud?: { decision: string } } | undefined): Promise<EffectivePolicy> =>
-    checked ?? (answer?.fraud?.decision === 'LOW_RISK' ? (checked = { ...basePolicy, ...(await trustedWatchlist) }) : { ...basePolicy, watchlistId: UNKNOWN_WATCHLIST });
+  const policyToDecide = async (answer: { fraud?: { decision: string } } | undefined): Promise<EffectivePolicy> => {
+    if (checked) return checked;
+    if (answer?.fraud?.decision !== 'LOW_RISK') return { ...basePolicy, watchlistId: UNKNOWN_WATCHLIST };
+    return (checked = { ...basePolicy, ...(await trustedWatchlist) });
+  };
 
   while (timeLeft() >= s.minCallTimeMs) {
     calls++;
