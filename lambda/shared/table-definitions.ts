@@ -71,7 +71,11 @@ export const DECISIONS_TABLE: TableDefinition = {
  * - `pk = JOB#<jobId>`, `sk = REQ#<requestId>`: the outcome of one speaker or fraudster request;
  * - `pk = LOCK#<domainId>#<jobType>`, `sk = LOCK`: Voice ID allows one active job of each type per
  *   domain, so starting one takes this lock with a conditional write.
+ * - `pk = JOB#<jobId>`, `sk = WAIT`: the task token of the execution waiting for the job to end;
+ * - `pk = EVENT#<sourceId>`, `sk = EVENT`: a Voice ID batch event already handled (de-duplication).
  * The `byStatus` index lists jobs by status and submission time (`jobStatus` is set on META items only).
+ * The sparse `bySpeaker` index answers "what happened to speaker X": enrollment outcomes carry the customer's
+ * speaker id (fraudster registrations have none), sorted by when they were recorded.
  */
 export const BATCH_JOBS_TABLE: TableDefinition = {
   id: 'BatchJobsTable',
@@ -82,6 +86,11 @@ export const BATCH_JOBS_TABLE: TableDefinition = {
       indexName: 'byStatus',
       partitionKey: { name: 'jobStatus', type: 'S' },
       sortKey: { name: 'submittedAt', type: 'S' },
+    },
+    {
+      indexName: 'bySpeaker',
+      partitionKey: { name: 'customerSpeakerId', type: 'S' },
+      sortKey: { name: 'recordedAt', type: 'S' },
     },
   ],
   timeToLiveAttribute: 'expiresAt',

@@ -5,12 +5,14 @@
  * validation report next to the input. The input object is only read, never moved or changed.
  */
 import { type InputObject, type JobChunk, toJobChunks } from '../domain/jobs';
+import { type JobConfig, jobConfigOf } from '../domain/job-options';
 import { type JobType, type ManifestProblem, parseManifest } from '../domain/manifest';
 import { audioProblems } from '../domain/wav-header';
 
 /** The batch input bucket, as far as preparing a batch needs it. */
 export interface BatchObjects {
-  readText(key: string, versionId?: string): Promise<string>;
+  /** The object's text and its user metadata (names lower-cased, without `x-amz-meta-`). */
+  readManifest(key: string, versionId?: string): Promise<{ readonly text: string; readonly metadata: Readonly<Record<string, string>> }>;
   /** Size and first bytes of an audio object, or undefined when there is none. */
   inspectAudio(key: string): Promise<{ readonly sizeBytes: number; readonly head: Uint8Array } | undefined>;
   putText(key: string, body: string, contentType: string): Promise<void>;
@@ -37,14 +39,16 @@ export interface PreparedJob {
 }
 
 export type PrepareBatchResult =
-  | { readonly valid: true; readonly jobType: JobType; readonly requests: number; readonly jobs: readonly PreparedJob[] }
+  | { readonly valid: true; readonly jobType: JobType; readonly requests: number; readonly config: JobConfig; readonly jobs: readonly PreparedJob[] }
   | { readonly valid: false; readonly jobType: JobType; readonly problems: number; readonly reportKey: string };
 
-export async function prepareBatch(input: InputObject, jobType: JobType, deps: PrepareBatchDependencies): Promise<PrepareBatchResult> {
-  const text = await deps.objects.readText(input.key, input.versionId || undefined);
+/** `options` are a direct start's job options; they win over the object's metadata. */
+export async function prepareBatch(input: InputObject, jobType: JobType, deps: PrepareBatchDependencies, options: Readonly<Record<string, string>> = {}): Promise<PrepareBatchResult> {
+  const { text, metadata } = await deps.objects.readManifest(input.key, input.versionId || undefined);
+  const { config, problems: optionProblems } = jobConfigOf(jobType, metadata, options);
   const parsed = parseManifest(text, jobType, input.bucket);
-  const problems: ManifestProblem[] = parsed.ok ? await audioProblemsOf(parsed.requests, deps) : [...parsed.problems];
-  if (problems.length > 0) {
+  const problems: ManifestProblem[] = [...optionProblems, ...(parsed.ok ? await audioProblemsOf(parsed.requests, deps) : parsed.problems)];
+  if (problems.length > 0 || config === undefined) {
     const reportKey = `${input.key}${VALIDATION_REPORT_SUFFIX}`;
     await deps.objects.putText(reportKey, validationReport(input, jobType, problems), 'text/plain; charset=utf-8');
     return { valid: false, jobType, problems: problems.length, reportKey };
@@ -58,7 +62,7 @@ export async function prepareBatch(input: InputObject, jobType: JobType, deps: P
     await deps.objects.putText(manifestKey, JSON.stringify(chunk.manifest), 'application/json');
     jobs.push(describeJob(chunk, manifestKey));
   }
-  return { valid: true, jobType, requests: requests.length, jobs };
+  return { valid: true, jobType, requests: requests.length, config, jobs };
 }
 
 function describeJob(chunk: JobChunk, manifestKey: string): PreparedJob {

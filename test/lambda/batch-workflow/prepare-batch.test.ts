@@ -38,7 +38,13 @@ describe('preparing a batch against S3', () => {
   test('a clean CSV becomes one job: its Voice ID manifest is written under voice-id-jobs/, named by its ClientToken', async () => {
     await put('enrollment/clean.csv', 'speakerId,audio key\nC1001,audio/ana-1.wav\nC1001,audio/ana-2.wav\nC1002,audio/ben.wav\n');
     const result = await prepareBatch({ bucket: BUCKET, key: 'enrollment/clean.csv', versionId: '' }, 'SPEAKER_ENROLLMENT', deps());
-    expect(result).toEqual({ valid: true, jobType: 'SPEAKER_ENROLLMENT', requests: 2, jobs: [{ index: 0, clientToken: expect.stringMatching(/^enr-[0-9a-f]{60}$/), manifestKey: expect.stringMatching(/^voice-id-jobs\/enr-/), requests: 2 }] });
+    expect(result).toEqual({
+      valid: true,
+      jobType: 'SPEAKER_ENROLLMENT',
+      requests: 2,
+      // Voice ID's defaults, written out; no watchlist named, so the domain's default.
+      config: { jobType: 'SPEAKER_ENROLLMENT', enrollmentConfig: { ExistingEnrollmentAction: 'SKIP', FraudDetectionConfig: { FraudDetectionAction: 'FAIL', RiskThreshold: 50 } } },
+      jobs: [{ index: 0, clientToken: expect.stringMatching(/^enr-[0-9a-f]{60}$/), manifestKey: expect.stringMatching(/^voice-id-jobs\/enr-/), requests: 2 }] });
     if (!result.valid) throw new Error('expected a valid batch');
     expect(JSON.parse(await text(result.jobs[0].manifestKey))).toEqual({
       Version: '1.0',
@@ -75,5 +81,28 @@ describe('preparing a batch against S3', () => {
     const result = await prepareBatch({ bucket: BUCKET, key: 'registration/broken.json', versionId: '' }, 'FRAUDSTER_REGISTRATION', deps());
     expect(result).toMatchObject({ valid: false, problems: 1 });
     expect(await text(`registration/broken.json${VALIDATION_REPORT_SUFFIX}`)).toMatch(/FraudsterRegistrationRequests\[0\]\.AudioSpecifications\[0\]\.S3Uri: S3Uri must be s3:\/\/batch-input\/<key>/);
+  });
+
+  test('the job options come from the object\'s metadata, and a direct start\'s options win', async () => {
+    const csv = 'audio/ana-1.wav\n';
+    await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'fraudsters/with-options.csv', Body: csv, Metadata: { 'duplicate-registration-action': 'register_as_new', 'fraudster-similarity-threshold': '70', 'uploaded-by': 'ops' } }),
+    );
+    const fromMetadata = await prepareBatch({ bucket: BUCKET, key: 'fraudsters/with-options.csv', versionId: '' }, 'FRAUDSTER_REGISTRATION', deps());
+    expect(fromMetadata).toMatchObject({ valid: true, config: { registrationConfig: { DuplicateRegistrationAction: 'REGISTER_AS_NEW', FraudsterSimilarityThreshold: 70 } } });
+    const overridden = await prepareBatch({ bucket: BUCKET, key: 'fraudsters/with-options.csv', versionId: '' }, 'FRAUDSTER_REGISTRATION', deps(), { 'watchlist-id': 'A'.repeat(22), 'fraudster-similarity-threshold': '90' });
+    expect(overridden).toMatchObject({ valid: true, config: { registrationConfig: { FraudsterSimilarityThreshold: 90, WatchlistIds: ['A'.repeat(22)] } } });
+  });
+
+  test('an option that is not one of Voice ID\'s values, or not an option of the job type, is reported and starts no job', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'enrollment/bad-options.csv', Body: 'C3001,audio/ben.wav\n', Metadata: { 'existing-enrollment-action': 'REPLACE', 'risk-threshold': '101' } }));
+    const before = await keysUnder(JOBS_PREFIX);
+    const result = await prepareBatch({ bucket: BUCKET, key: 'enrollment/bad-options.csv', versionId: '' }, 'SPEAKER_ENROLLMENT', deps(), { 'duplicate-registration-action': 'SKIP' });
+    expect(result).toMatchObject({ valid: false, problems: 3 });
+    const report = await text(`enrollment/bad-options.csv${VALIDATION_REPORT_SUFFIX}`);
+    expect(report).toMatch(/metadata x-amz-meta-existing-enrollment-action: existing-enrollment-action is 'REPLACE'; use one of SKIP, OVERWRITE \(default SKIP\)/);
+    expect(report).toMatch(/metadata x-amz-meta-risk-threshold: risk-threshold is '101'; use a whole number from 0 to 100/);
+    expect(report).toMatch(/options.duplicate-registration-action: duplicate-registration-action is not an option of a SPEAKER_ENROLLMENT job/);
+    expect(await keysUnder(JOBS_PREFIX)).toEqual(before);
   });
 });

@@ -1,0 +1,77 @@
+/**
+ * Which execution waits for which Voice ID job: the task token, keyed by job id, in the batch-jobs table
+ * (`JOB#<jobId>` / `WAIT`), and the Voice ID events already handled (`EVENT#<sourceId>`), so that a re-delivered
+ * event does nothing twice. Both expire by TTL.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BATCH_JOBS_TABLE } from '../../shared/table-definitions';
+import type { JobType } from '../domain/manifest';
+import type { JobWaits, Wait } from '../use-case/await-job';
+
+const PK = BATCH_JOBS_TABLE.partitionKey.name;
+const SK = BATCH_JOBS_TABLE.sortKey?.name ?? 'sk';
+const TTL = BATCH_JOBS_TABLE.timeToLiveAttribute;
+/** A wait item outlives any task that registered it (the workflow asks again with a new token well before). */
+const WAIT_TTL_SECONDS = 7 * 24 * 3600;
+/** EventBridge re-delivers within hours, not days. */
+const EVENT_TTL_SECONDS = 24 * 3600;
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
+}
+
+export class DynamoDbJobWaits implements JobWaits {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async register(wait: Wait, nowMs: number): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { [PK]: `JOB#${wait.jobId}`, [SK]: 'WAIT', jobType: wait.jobType, taskToken: wait.taskToken, registeredAt: new Date(nowMs).toISOString(), [TTL]: Math.floor(nowMs / 1000) + WAIT_TTL_SECONDS },
+      }),
+    );
+  }
+
+  async find(jobId: string): Promise<Wait | undefined> {
+    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: `JOB#${jobId}`, [SK]: 'WAIT' }, ConsistentRead: true }));
+    if (!Item || typeof Item.taskToken !== 'string') return undefined;
+    return { jobId, jobType: Item.jobType as JobType, taskToken: Item.taskToken };
+  }
+
+  async clear(jobId: string, taskToken: string): Promise<void> {
+    try {
+      await this.documents.send(
+        new DeleteCommand({ TableName: this.tableName, Key: { [PK]: `JOB#${jobId}`, [SK]: 'WAIT' }, ConditionExpression: 'taskToken = :t', ExpressionAttributeValues: { ':t': taskToken } }),
+      );
+    } catch (error: unknown) {
+      // A newer wait replaced this one: it is that wait's to clear.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async firstDelivery(sourceId: string, nowMs: number): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { [PK]: `EVENT#${sourceId}`, [SK]: 'EVENT', receivedAt: new Date(nowMs).toISOString(), [TTL]: Math.floor(nowMs / 1000) + EVENT_TTL_SECONDS },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+        }),
+      );
+      return true;
+    } catch (error: unknown) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Forgets a delivery whose handling failed, so that EventBridge's retry of it is handled. */
+  async forgetDelivery(sourceId: string): Promise<void> {
+    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { [PK]: `EVENT#${sourceId}`, [SK]: 'EVENT' } }));
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The workflow's wait for a Voice ID batch job, from both ends: the Step Functions `.waitForTaskToken` Task
+ * (`{ taskToken, jobId, jobType }`) and the EventBridge rule on Voice ID's batch job events (`source: aws.voiceid`).
+ * Thin adapter around {@link startWaiting} and {@link onJobEvent}.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { VoiceIDClient } from '@aws-sdk/client-voice-id';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import { Environment } from '../shared/env';
+import { DynamoDbJobWaits } from './adapters/job-waits';
+import { StepFunctionsTaskTokens } from './adapters/task-tokens';
+import { VoiceIdJobs } from './adapters/voice-id-jobs';
+import { BATCH_ENV, BATCH_EVENT_ACTIONS } from './config';
+import { JOB_TYPES, type JobType } from './domain/manifest';
+import { type AwaitJobDependencies, type EventOutcome, onJobEvent, startWaiting, type WaitOutcome } from './use-case/await-job';
+
+const logger = new Logger({ serviceName: 'voice-id-batch-workflow' });
+const env = new Environment(process.env);
+const deps: AwaitJobDependencies = {
+  waits: new DynamoDbJobWaits(DynamoDBDocumentClient.from(new DynamoDBClient({})), env.requiredString(BATCH_ENV.batchJobsTableName)),
+  jobs: new VoiceIdJobs(new VoiceIDClient({}), env.requiredString(BATCH_ENV.voiceIdDomainId)),
+  tokens: new StepFunctionsTaskTokens(new SFNClient({})),
+  now: () => Date.now(),
+};
+
+const JOB_ID = z.string().check(z.regex(/^[a-zA-Z0-9]{22}$/));
+const WaitTask = z.object({ taskToken: z.string().check(z.minLength(1), z.maxLength(1024)), jobId: JOB_ID, jobType: z.enum(JOB_TYPES) });
+const VoiceIdBatchEvent = z.object({
+  source: z.literal('aws.voiceid'),
+  detail: z.object({ action: z.enum([BATCH_EVENT_ACTIONS.SPEAKER_ENROLLMENT, BATCH_EVENT_ACTIONS.FRAUDSTER_REGISTRATION]), sourceId: z.string().check(z.minLength(1)), batchJobId: JOB_ID }),
+});
+
+export class InvalidWaitInput extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidWaitInput';
+  }
+}
+
+export async function handler(event: unknown): Promise<{ outcome: WaitOutcome | EventOutcome }> {
+  const task = WaitTask.safeParse(event);
+  if (task.success) {
+    const outcome = await startWaiting(task.data, deps);
+    logger.info('Waiting for a batch job', { jobId: task.data.jobId, jobType: task.data.jobType, outcome });
+    return { outcome };
+  }
+  const voiceIdEvent = VoiceIdBatchEvent.safeParse(event);
+  if (voiceIdEvent.success) {
+    const { batchJobId, sourceId, action } = voiceIdEvent.data.detail;
+    const outcome = await onJobEvent({ jobId: batchJobId, sourceId }, deps);
+    logger.info('Voice ID batch job event', { jobId: batchJobId, jobType: jobTypeOf(action), outcome });
+    return { outcome };
+  }
+  // Field names only: the event itself is not logged.
+  throw new InvalidWaitInput(
+    `Expected a wait task { taskToken, jobId, jobType } or a Voice ID batch event; fix: ${[...task.error.issues, ...voiceIdEvent.error.issues].map((i) => i.path.join('.') || '(event)').join(', ')}`,
+  );
+}
+
+function jobTypeOf(action: string): JobType {
+  return action === BATCH_EVENT_ACTIONS.SPEAKER_ENROLLMENT ? 'SPEAKER_ENROLLMENT' : 'FRAUDSTER_REGISTRATION';
+}

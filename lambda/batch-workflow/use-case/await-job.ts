@@ -1,0 +1,81 @@
+/**
+ * Ties a Voice ID batch job's end to the execution waiting for it, without paying for the job's duration.
+ *
+ * The workflow waits in a `.waitForTaskToken` Task that calls {@link startWaiting}: the token is stored under the
+ * job id, then the job is described once, and a job that already ended completes the task at once (so an event
+ * that arrived before the token was stored loses nothing). Voice ID's batch events only say that something
+ * happened to a job ({@link onJobEvent}): the job is described and, if it ended, the stored token completes.
+ * Events are best effort, so the Task times out after the poll interval and the workflow calls
+ * {@link startWaiting} again with a new token: one describe per interval is the polling fallback.
+ * Either way the final status comes from Describe*Job, never from an event.
+ */
+import { TERMINAL_JOB_STATUSES } from '../config';
+import type { JobType } from '../domain/manifest';
+
+export interface Wait {
+  readonly jobId: string;
+  readonly jobType: JobType;
+  readonly taskToken: string;
+}
+
+/** A job as the workflow reads it; what the waiting Task's output is. */
+export interface JobState {
+  readonly jobId: string;
+  readonly jobStatus: string;
+  /** Where the job writes `<JobId>/<manifest>.out`. */
+  readonly outputS3Uri: string;
+  readonly failure?: { readonly statusCode: number; readonly message: string };
+}
+
+export interface JobWaits {
+  register(wait: Wait, nowMs: number): Promise<void>;
+  find(jobId: string): Promise<Wait | undefined>;
+  clear(jobId: string, taskToken: string): Promise<void>;
+  /** True the first time an event id is seen. */
+  firstDelivery(sourceId: string, nowMs: number): Promise<boolean>;
+  forgetDelivery(sourceId: string): Promise<void>;
+}
+
+export interface AwaitJobDependencies {
+  readonly waits: JobWaits;
+  readonly jobs: { describe(jobType: JobType, jobId: string): Promise<JobState> };
+  readonly tokens: { succeed(taskToken: string, output: unknown): Promise<boolean> };
+  readonly now: () => number;
+}
+
+export type WaitOutcome = 'COMPLETED_TASK' | 'STILL_RUNNING' | 'TOKEN_STALE';
+
+export function isTerminal(jobStatus: string): boolean {
+  return (TERMINAL_JOB_STATUSES as readonly string[]).includes(jobStatus);
+}
+
+/** The waiting Task's entry: store the token first, then look, so no ending can fall between the two. */
+export async function startWaiting(wait: Wait, deps: AwaitJobDependencies): Promise<WaitOutcome> {
+  await deps.waits.register(wait, deps.now());
+  return completeIfEnded(wait, deps);
+}
+
+export type EventOutcome = WaitOutcome | 'DUPLICATE' | 'NOBODY_WAITING';
+
+/** A Voice ID batch event about `jobId` (`sourceId` de-duplicates deliveries). */
+export async function onJobEvent(event: { readonly jobId: string; readonly sourceId: string }, deps: AwaitJobDependencies): Promise<EventOutcome> {
+  if (!(await deps.waits.firstDelivery(event.sourceId, deps.now()))) return 'DUPLICATE';
+  try {
+    // No waiting token yet (the event beat the Task) or any more: the Task's own describe finishes it.
+    const wait = await deps.waits.find(event.jobId);
+    if (!wait) return 'NOBODY_WAITING';
+    return await completeIfEnded(wait, deps);
+  } catch (error: unknown) {
+    // Let EventBridge's retry of this delivery be handled rather than dropped as a duplicate.
+    await deps.waits.forgetDelivery(event.sourceId).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function completeIfEnded(wait: Wait, deps: AwaitJobDependencies): Promise<WaitOutcome> {
+  const state = await deps.jobs.describe(wait.jobType, wait.jobId);
+  if (!isTerminal(state.jobStatus)) return 'STILL_RUNNING';
+  const delivered = await deps.tokens.succeed(wait.taskToken, state);
+  await deps.waits.clear(wait.jobId, wait.taskToken);
+  return delivered ? 'COMPLETED_TASK' : 'TOKEN_STALE';
+}
