@@ -4,6 +4,7 @@ import { AppConfig, cdkRemovalPolicy } from './config';
 import { telemetryNamesFor } from './constructs/telemetry-names';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
+import { ObjectKeyAcknowledgements } from './nag/object-key-acknowledgements';
 
 export interface VoiceIdConnectStacks {
   readonly stateful: StatefulStack;
@@ -65,6 +66,7 @@ export function buildApp(app: App, config: AppConfig): VoiceIdConnectStacks {
   Tags.of(app).add('voice-id-connect:stage', config.stage);
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
 
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new HIPAASecurityChecks(app));
+  // First: it writes the acknowledgements of object-key wildcards, which the packs then read.
+  Validations.of(app).addPlugins(new ObjectKeyAcknowledgements(), new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new HIPAASecurityChecks(app));
   return { stateful, stateless };
 }

@@ -112,6 +112,9 @@ export class StatefulStack extends Stack {
     this.batchInputBucket = new s3.Bucket(this, 'BatchInputBucket', {
       ...secureBucketProps({ encryptionKey: key, serverAccessLogsBucket: accessLogs, serverAccessLogsPrefix: 'batch-input/', noncurrentVersionRetentionDays, removalPolicy }),
     });
+    // Uploads start the batch workflow through EventBridge rules of the stateless stack. Set on the resource, not with
+    // `eventBridgeEnabled`, which deploys a custom-resource Lambda to do what CloudFormation does natively.
+    (this.batchInputBucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
     this.batchOutputBucket = new s3.Bucket(this, 'BatchOutputBucket', {
       ...secureBucketProps({ encryptionKey: key, serverAccessLogsBucket: accessLogs, serverAccessLogsPrefix: 'batch-output/', noncurrentVersionRetentionDays, removalPolicy }),
     });

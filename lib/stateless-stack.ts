@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { AlarmTopic } from './constructs/alarm-topic';
+import { BatchWorkflow } from './constructs/batch-workflow';
 import { ContactFlowDecisionFunction, DecisionPolicy, ResolvedDecisionPolicy } from './constructs/contact-flow-decision-function';
 import { ConnectVoiceIdIntegration } from './constructs/connect-integration';
 import { KeyChangeNotifications } from './constructs/key-change-notifications';
@@ -75,6 +76,8 @@ export class StatelessStack extends Stack {
   readonly alarmTopic: sns.ITopic;
   /** The Lambda Amazon Connect contact flows invoke. */
   readonly decisionFunction: ContactFlowDecisionFunction;
+  /** The batch enrollment and fraudster registration workflow. */
+  readonly batchWorkflow: BatchWorkflow;
   /** The Amazon Connect wiring and contact flow, when an instance is configured. */
   readonly connect?: ConnectVoiceIdIntegration;
 
@@ -105,6 +108,21 @@ export class StatelessStack extends Stack {
       alarmTopic,
       alarmNamePrefix: resourceNamePrefix,
     });
+
+    this.batchWorkflow = new BatchWorkflow(this, 'BatchWorkflow', {
+      domain: props.domain,
+      inputBucket: props.batchInputBucket,
+      outputBucket: props.batchOutputBucket,
+      dataAccessRole: props.dataAccessRole,
+      outputKey: props.dataKey,
+      batchJobsTable: props.batchJobsTable,
+      stateMachineName: `${resourceNamePrefix}batch-workflow`,
+      logEncryptionKey: props.telemetryKey,
+      logGroupNamePrefix,
+      alarmTopic,
+      alarmNamePrefix: resourceNamePrefix,
+    });
+    new CfnOutput(this, 'BatchWorkflowArn', { value: this.batchWorkflow.stateMachine.stateMachineArn, description: 'Start it directly with { bucket, key, jobType, options? }, or upload under enrollment/ or fraudsters/' });
 
     if (props.connectInstanceArn) {
       this.connect = new ConnectVoiceIdIntegration(this, 'Connect', {

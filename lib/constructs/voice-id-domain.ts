@@ -20,6 +20,7 @@ const BATCH_JOB_ACTIONS = [
   'voiceid:ListFraudsterRegistrationJobs',
   'voiceid:DescribeDomain',
 ];
+const DESCRIBE_JOB_ACTIONS = ['voiceid:DescribeSpeakerEnrollmentJob', 'voiceid:DescribeFraudsterRegistrationJob'];
 const SPEAKER_ADMIN_ACTIONS = [
   'voiceid:DescribeSpeaker',
   'voiceid:ListSpeakers',
@@ -52,6 +53,8 @@ export interface IVoiceIdDomain extends IResource {
    * passing `dataAccessRole` to Voice ID (and to no other service).
    */
   grantBatchJobs(grantee: iam.IGrantable, dataAccessRole: iam.IRole): iam.Grant;
+  /** Lets the grantee read the status of batch jobs (and start none). */
+  grantDescribeJobs(grantee: iam.IGrantable): iam.Grant;
   /** Lets the grantee read, opt out and delete speakers and fraudsters, and manage watchlist membership. */
   grantSpeakerAdmin(grantee: iam.IGrantable): iam.Grant;
 }
@@ -105,6 +108,10 @@ abstract class VoiceIdDomainBase extends Resource implements IVoiceIdDomain {
       conditions: { StringEquals: { 'iam:PassedToService': 'voiceid.amazonaws.com' } },
     });
     return grant;
+  }
+
+  grantDescribeJobs(grantee: iam.IGrantable): iam.Grant {
+    return this.grantDomainActions(grantee, DESCRIBE_JOB_ACTIONS);
   }
 
   grantSpeakerAdmin(grantee: iam.IGrantable): iam.Grant {

@@ -1,0 +1,450 @@
+import * as path from 'node:path';
+import { ArnFormat, CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { BATCH_ENV, BATCH_EVENT_ACTIONS, COMPLETION_EVENT, JOB_OUTPUT_PREFIX, SUMMARY_SUFFIX, UPLOAD_PREFIXES, UPLOAD_SUFFIXES } from '../../lambda/batch-workflow/config';
+import { JOBS_PREFIX, VALIDATION_REPORT_SUFFIX } from '../../lambda/batch-workflow/use-case/prepare-batch';
+import { BUNDLING } from './contact-flow-decision-function';
+import { grantObjects, grantTableActions } from './scoped-grants';
+import { deploymentLogGroupName, kebabCase } from './telemetry-names';
+import { IVoiceIdDomain } from './voice-id-domain';
+
+/** Properties of a {@link BatchWorkflow}. */
+export interface BatchWorkflowProps {
+  /** The Voice ID domain the jobs run in. */
+  readonly domain: IVoiceIdDomain;
+  /** Bucket of manifests and audio; uploads under its prefixes start the workflow. It must send events to EventBridge. */
+  readonly inputBucket: s3.IBucket;
+  /** Bucket Voice ID writes job output (`.out` files) to. */
+  readonly outputBucket: s3.IBucket;
+  /** Role Voice ID assumes to read the input and write the output. */
+  readonly dataAccessRole: iam.IRole;
+  /** Key Voice ID encrypts job output with (the output bucket's key). */
+  readonly outputKey: kms.IKey;
+  /** Table of jobs, per-request outcomes, the job lock and waiting task tokens. */
+  readonly batchJobsTable: dynamodb.ITable;
+  /**
+   * How long the workflow waits for a job's EventBridge event before describing the job itself: the polling
+   * fallback for events that never arrive (they are best effort). At most one describe per interval and job.
+   * @default Duration.minutes(10)
+   */
+  readonly pollInterval?: Duration;
+  /**
+   * How long an execution waits before asking again for the job lock another execution holds.
+   * @default Duration.minutes(1)
+   */
+  readonly lockRetryInterval?: Duration;
+  /**
+   * Days the per-request outcomes and job items are kept.
+   * @default 365
+   */
+  readonly recordRetentionDays?: number;
+  /**
+   * Longest an execution runs (validation, queueing behind other uploads, every job of the file).
+   * @default Duration.days(3)
+   */
+  readonly executionTimeout?: Duration;
+  /** Name of the state machine. @default - generated */
+  readonly stateMachineName?: string;
+  /** Key of the log groups. @default - CloudWatch Logs' own encryption */
+  readonly logEncryptionKey?: kms.IKey;
+  /** Prefix of the log group names (the one the telemetry key's policy names). @default - generated names */
+  readonly logGroupNamePrefix?: string;
+  /** Topic the workflow's alarms notify. @default - alarms without actions */
+  readonly alarmTopic?: sns.ITopic;
+  /** Prefix of the alarm names. @default '' */
+  readonly alarmNamePrefix?: string;
+}
+
+/** The default `pollInterval`: events normally finish the wait; this bounds how late a lost event makes it. */
+export const DEFAULT_POLL_INTERVAL = Duration.minutes(10);
+const DEFAULT_RECORD_RETENTION_DAYS = 365;
+const LAMBDA_DIR = path.join(__dirname, '..', '..', 'lambda', 'batch-workflow');
+
+/**
+ * Batch speaker enrollment and fraudster registration as a Step Functions workflow: an upload to the input
+ * bucket (or a direct start) is validated, split into Voice ID jobs, each started when no other job of its type
+ * runs, waited for without paying per minute, and its per-request outcomes recorded; a summary is written next
+ * to the input and a completion event published.
+ */
+export class BatchWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  /** The functions of the workflow's steps, by step. */
+  readonly functions: { readonly prepare: lambda.IFunction; readonly lock: lambda.IFunction; readonly wait: lambda.IFunction; readonly record: lambda.IFunction; readonly finish: lambda.IFunction };
+  readonly alarms: cloudwatch.IAlarm[];
+
+  constructor(scope: Construct, id: string, props: BatchWorkflowProps) {
+    super(scope, id);
+    const pollInterval = props.pollInterval ?? DEFAULT_POLL_INTERVAL;
+    const lockRetryInterval = props.lockRetryInterval ?? Duration.minutes(1);
+    const retentionDays = props.recordRetentionDays ?? DEFAULT_RECORD_RETENTION_DAYS;
+    validate(pollInterval, lockRetryInterval, retentionDays);
+    const stack = Stack.of(this);
+    const stateMachineName = props.stateMachineName ?? `${stack.stackName}-batch-workflow`.slice(0, 80);
+    // Built from the name, not referenced: the wait function must be allowed to answer the state machine that invokes it.
+    const stateMachineArn = stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+
+    const table = props.batchJobsTable;
+    const step = (name: string, handlerFile: string, description: string, timeout: Duration, environment: Record<string, string>) =>
+      stepFunction(this, name, { handlerFile, description, timeout, environment, logEncryptionKey: props.logEncryptionKey, logGroupNamePrefix: props.logGroupNamePrefix });
+
+    const prepare = step('Prepare', 'prepare-handler.ts', 'Validates an uploaded batch manifest and its audio; writes Voice ID manifests or a validation report', Duration.minutes(5), {
+      [BATCH_ENV.inputBucket]: props.inputBucket.bucketName,
+    });
+    // Any key: a manifest names its audio by key, and manifests may be uploaded anywhere a direct start points.
+    grantObjects(prepare, props.inputBucket, { read: true }, ['*'], 'Validation reads the uploaded manifest and the first 4 KB of every audio object it names, which may have any key; only s3:GetObject.');
+    grantObjects(prepare, props.inputBucket, { write: true }, [`${JOBS_PREFIX}*`, `*${VALIDATION_REPORT_SUFFIX}`], `Writes Voice ID's manifests under ${JOBS_PREFIX} and a validation report next to any input; only s3:PutObject, and only those keys.`);
+
+    const lock = step('JobLock', 'job-lock-handler.ts', 'Takes and releases the one-active-job-per-type lock of the Voice ID domain', Duration.seconds(20), {
+      [BATCH_ENV.batchJobsTableName]: table.tableName,
+      [BATCH_ENV.voiceIdDomainId]: props.domain.domainId,
+    });
+    grantTableActions(lock, table, ['dynamodb:PutItem', 'dynamodb:DeleteItem']);
+
+    const wait = step('JobWait', 'job-wait-handler.ts', 'Completes the workflow task waiting for a Voice ID batch job once the job ended (events and polling)', Duration.seconds(30), {
+      [BATCH_ENV.batchJobsTableName]: table.tableName,
+      [BATCH_ENV.voiceIdDomainId]: props.domain.domainId,
+    });
+    grantTableActions(wait, table, ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem']);
+    props.domain.grantDescribeJobs(wait);
+    iam.Grant.addToPrincipal({ grantee: wait, actions: ['states:SendTaskSuccess'], resourceArns: [stateMachineArn] });
+
+    const record = step('RecordJob', 'record-handler.ts', 'Records the per-request outcomes of a Voice ID batch job from its output file', Duration.minutes(5), {
+      [BATCH_ENV.inputBucket]: props.inputBucket.bucketName,
+      [BATCH_ENV.outputBucket]: props.outputBucket.bucketName,
+      [BATCH_ENV.batchJobsTableName]: table.tableName,
+      [BATCH_ENV.recordRetentionDays]: String(retentionDays),
+    });
+    grantObjects(record, props.inputBucket, { read: true }, [`${JOBS_PREFIX}*`], `Reads the Voice ID manifests the workflow wrote under ${JOBS_PREFIX}; only s3:GetObject.`);
+    grantObjects(record, props.outputBucket, { read: true }, [`${JOB_OUTPUT_PREFIX}/*`], `Reads Voice ID's output files, named <job id>/<manifest>.out under ${JOB_OUTPUT_PREFIX}/; only s3:GetObject.`);
+    grantTableActions(record, table, ['dynamodb:BatchWriteItem', 'dynamodb:PutItem']);
+
+    const finish = step('FinishBatch', 'finish-handler.ts', 'Writes the summary of a batch next to its input', Duration.minutes(2), {
+      [BATCH_ENV.inputBucket]: props.inputBucket.bucketName,
+      [BATCH_ENV.batchJobsTableName]: table.tableName,
+    });
+    grantTableActions(finish, table, ['dynamodb:Query']);
+    grantObjects(finish, props.inputBucket, { write: true }, [`*${SUMMARY_SUFFIX}`], 'Writes the summary next to any input; only s3:PutObject, and only keys ending in the summary suffix.');
+    this.functions = { prepare, lock, wait, record, finish };
+
+    const definition = this.definition(props, { pollInterval, lockRetryInterval });
+    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: props.logGroupNamePrefix === undefined ? undefined : deploymentLogGroupName(this, props.logGroupNamePrefix, 'batch-workflow'),
+      retention: logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logEncryptionKey,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout: props.executionTimeout ?? Duration.days(3),
+      tracingEnabled: true,
+      // Every event, without the states' data: keys and counts only pass through it, but the history is enough to read them.
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    props.domain.grantBatchJobs(this.stateMachine, props.dataAccessRole);
+    // No grant on the output key: Voice ID encrypts the output as the data-access role, which holds that permission.
+
+    this.startOnUpload(props.inputBucket);
+    new events.Rule(this, 'VoiceIdJobEvents', {
+      description: 'Voice ID batch job events: a trigger to describe the job the workflow waits for',
+      // Not detail-type: the documents spell it both "VoiceID" and "VoiceId".
+      eventPattern: { source: ['aws.voiceid'], detail: { action: [BATCH_EVENT_ACTIONS.SPEAKER_ENROLLMENT, BATCH_EVENT_ACTIONS.FRAUDSTER_REGISTRATION] } },
+      // Retries are few and short: the poll interval covers an event lost for good.
+      targets: [new targets.LambdaFunction(wait, { retryAttempts: 4, maxEventAge: Duration.hours(1) })],
+    });
+
+    this.alarms = this.createAlarms(props.alarmTopic, props.alarmNamePrefix ?? '');
+    this.acknowledge();
+  }
+
+  /** One rule per job type: an object created under its prefix, ending in a manifest suffix, starts an execution. */
+  private startOnUpload(bucket: s3.IBucket): void {
+    // One role for both rules, allowed to start this state machine only.
+    const role = new iam.Role(this, 'StartOnUploadRole', { description: 'Lets EventBridge start the batch workflow for an upload', assumedBy: new iam.ServicePrincipal('events.amazonaws.com') });
+    const inlineReason = 'EventBridge\'s own role for the upload rules; its policy is states:StartExecution on this state machine alone.';
+    Validations.of(role).acknowledge({ id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: inlineReason }, { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: inlineReason });
+    for (const [jobType, prefix] of Object.entries(UPLOAD_PREFIXES)) {
+      new events.Rule(this, `Start${jobType === 'SPEAKER_ENROLLMENT' ? 'Enrollment' : 'Registration'}OnUpload`, {
+        description: `Starts the batch workflow for a ${jobType} manifest uploaded under ${prefix}`,
+        eventPattern: {
+          source: ['aws.s3'],
+          detailType: ['Object Created'],
+          detail: {
+            bucket: { name: [bucket.bucketName] },
+            // Suffixes, so the reports and summaries written next to an input start nothing.
+            object: { key: UPLOAD_SUFFIXES.flatMap((suffix) => events.Match.wildcard(`${prefix}*${suffix}`)) },
+          },
+        },
+        targets: [
+          new targets.SfnStateMachine(this.stateMachine, {
+            input: events.RuleTargetInput.fromObject({
+              bucket: events.EventField.fromPath('$.detail.bucket.name'),
+              key: events.EventField.fromPath('$.detail.object.key'),
+              versionId: events.EventField.fromPath('$.detail.object.version-id'),
+              jobType,
+            }),
+            role,
+            retryAttempts: 8,
+            maxEventAge: Duration.hours(24),
+          }),
+        ],
+      });
+    }
+  }
+
+  private definition(props: BatchWorkflowProps, timing: { pollInterval: Duration; lockRetryInterval: Duration }): sfn.IChainable {
+    const { prepare, lock, wait, record, finish } = this.functions;
+    const invoke = (id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultSelector: Record<string, unknown>, resultPath: string | undefined, timeout: Duration) =>
+      new tasks.LambdaInvoke(this, id, {
+        lambdaFunction: fn,
+        payload: sfn.TaskInput.fromObject(payload),
+        resultSelector,
+        resultPath,
+        taskTimeout: sfn.Timeout.duration(timeout),
+        retryOnServiceExceptions: true,
+      });
+
+    // Per job (one at a time): the lock, the start, the wait, the record, the release.
+    const takeLock = invoke('TakeLock', lock, { action: 'acquire', 'jobType.$': '$.jobType', 'owner.$': '$.chunk.clientToken' }, { 'lock.$': '$.Payload.lock' }, '$.lock', Duration.seconds(30));
+    const waitForLock = new sfn.Wait(this, 'WaitForLock', { time: sfn.WaitTime.duration(timing.lockRetryInterval) });
+    const releaseLock = invoke('ReleaseLock', lock, { action: 'release', 'jobType.$': '$.jobType', 'owner.$': '$.chunk.clientToken' }, {}, sfn.JsonPath.DISCARD, Duration.seconds(30));
+    const releaseLockAfterError = invoke('ReleaseLockAfterError', lock, { action: 'release', 'jobType.$': '$.jobType', 'owner.$': '$.chunk.clientToken' }, {}, sfn.JsonPath.DISCARD, Duration.seconds(30));
+    const jobStepFailed = new sfn.Fail(this, 'JobStepFailed', { error: 'BatchJobStepFailed', cause: 'A step of a Voice ID job failed after its retries; the execution history names the step and its error' });
+
+    const startJob = (id: string, action: 'startSpeakerEnrollmentJob' | 'startFraudsterRegistrationJob', config: Record<string, unknown>) => {
+      const task = new tasks.CallAwsService(this, id, {
+        service: 'voiceid',
+        action,
+        // CallAwsService would derive the camelCase action name, which IAM does not know.
+        iamAction: `voiceid:${action.charAt(0).toUpperCase()}${action.slice(1)}`,
+        iamResources: [props.domain.domainArn],
+        parameters: {
+          DomainId: props.domain.domainId,
+          // From the upload's identity and the chunk: a re-delivered upload event starts no second job.
+          'ClientToken.$': '$.chunk.clientToken',
+          'JobName.$': '$.chunk.clientToken',
+          DataAccessRoleArn: props.dataAccessRole.roleArn,
+          InputDataConfig: { 'S3Uri.$': `States.Format('s3://${props.inputBucket.bucketName}/{}', $.chunk.manifestKey)` },
+          OutputDataConfig: { S3Uri: `s3://${props.outputBucket.bucketName}/${JOB_OUTPUT_PREFIX}`, KmsKeyId: props.outputKey.keyArn },
+          ...config,
+        },
+        resultSelector: { 'jobId.$': '$.Job.JobId' },
+        resultPath: '$.started',
+        taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
+      });
+      task.addRetry({ errors: ['VoiceId.ThrottlingException', 'VoiceId.InternalServerException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL });
+      // Another job of the type is active (started outside this workflow, or a lock that expired): try again later.
+      task.addRetry({ errors: ['VoiceId.ServiceQuotaExceededException', 'VoiceId.ConflictException'], interval: Duration.minutes(1), backoffRate: 1.5, maxAttempts: 20, maxDelay: Duration.minutes(10), jitterStrategy: sfn.JitterType.FULL });
+      task.addCatch(releaseLockAfterError, { resultPath: '$.error' });
+      return task;
+    };
+    const startEnrollment = startJob('StartSpeakerEnrollmentJob', 'startSpeakerEnrollmentJob', { 'EnrollmentConfig.$': '$.config.enrollmentConfig' });
+    const startRegistration = startJob('StartFraudsterRegistrationJob', 'startFraudsterRegistrationJob', { 'RegistrationConfig.$': '$.config.registrationConfig' });
+
+    const waitForJob = new tasks.LambdaInvoke(this, 'WaitForJob', {
+      lambdaFunction: wait,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({ taskToken: sfn.JsonPath.taskToken, 'jobId.$': '$.started.jobId', 'jobType.$': '$.jobType' }),
+      resultPath: '$.job',
+      // The polling fallback: no event within the interval, so the task ends and is entered again, which describes the job.
+      taskTimeout: sfn.Timeout.duration(timing.pollInterval),
+    });
+    waitForJob.addCatch(waitForJob, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
+    waitForJob.addCatch(releaseLockAfterError, { resultPath: '$.error' });
+
+    const recordJob = invoke(
+      'RecordJob',
+      record,
+      { 'jobType.$': '$.jobType', 'inputKey.$': '$.inputKey', 'manifestKey.$': '$.chunk.manifestKey', 'job.$': '$.job' },
+      { 'jobId.$': '$.Payload.jobId', 'jobStatus.$': '$.Payload.jobStatus', 'counts.$': '$.Payload.counts' },
+      '$.recorded',
+      Duration.minutes(6),
+    );
+    recordJob.addCatch(releaseLockAfterError, { resultPath: '$.error' });
+    const jobDone = new sfn.Pass(this, 'JobDone', { parameters: { 'jobId.$': '$.recorded.jobId', 'jobStatus.$': '$.recorded.jobStatus', 'counts.$': '$.recorded.counts' } });
+
+    releaseLockAfterError.next(jobStepFailed);
+    const afterStart = waitForJob.next(recordJob).next(releaseLock).next(jobDone);
+    startEnrollment.next(afterStart);
+    startRegistration.next(afterStart);
+    const startByType = new sfn.Choice(this, 'JobTypeIs')
+      .when(sfn.Condition.stringEquals('$.jobType', 'SPEAKER_ENROLLMENT'), startEnrollment)
+      .otherwise(startRegistration);
+    const perJob = takeLock.next(
+      new sfn.Choice(this, 'LockTaken').when(sfn.Condition.stringEquals('$.lock.lock', 'ACQUIRED'), startByType).otherwise(waitForLock.next(takeLock)),
+    );
+
+    const runJobs = new sfn.Map(this, 'RunJobs', {
+      itemsPath: '$.prepared.jobs',
+      // Voice ID runs one job of a type per domain: the chunks of a file go one after the other.
+      maxConcurrency: 1,
+      itemSelector: { 'jobType.$': '$.jobType', 'inputKey.$': '$.key', 'config.$': '$.prepared.config', 'chunk.$': '$$.Map.Item.Value' },
+      resultPath: '$.jobs',
+    });
+    runJobs.itemProcessor(perJob);
+
+    const prepareStep = invoke(
+      'Prepare',
+      prepare,
+      { 'bucket.$': '$.bucket', 'key.$': '$.key', 'versionId.$': '$.versionId', 'jobType.$': '$.jobType', 'options.$': '$.options' },
+      { 'valid.$': '$.Payload.valid', 'result.$': '$.Payload' },
+      '$.validation',
+      Duration.minutes(6),
+    );
+    const publish = (id: string, detail: Record<string, unknown>) =>
+      new tasks.EventBridgePutEvents(this, id, {
+        entries: [{ source: COMPLETION_EVENT.source, detailType: COMPLETION_EVENT.detailType, detail: sfn.TaskInput.fromObject(detail) }],
+        resultPath: sfn.JsonPath.DISCARD,
+        taskTimeout: sfn.Timeout.duration(Duration.seconds(30)),
+      });
+    const publishRefusal = publish('PublishRefusal', { status: 'INVALID', 'bucket.$': '$.bucket', 'key.$': '$.key', 'jobType.$': '$.jobType', 'reportKey.$': '$.validation.result.reportKey', 'problems.$': '$.validation.result.problems' });
+    const manifestInvalid = new sfn.Fail(this, 'ManifestInvalid', { error: 'BatchManifestInvalid', cause: `The manifest or its audio broke Voice ID's rules; no job was started. Read the validation report next to the input (<key>${VALIDATION_REPORT_SUFFIX}).` });
+
+    const summarize = (id: string, jobsPath: string, withError: boolean) =>
+      invoke(
+        id,
+        finish,
+        { 'inputKey.$': '$.key', 'jobType.$': '$.jobType', 'jobs.$': jobsPath, ...(withError && { 'error.$': '$.error' }) },
+        { 'status.$': '$.Payload.status', 'summaryKey.$': '$.Payload.summaryKey', 'jobs.$': '$.Payload.jobs', 'counts.$': '$.Payload.counts' },
+        '$.summary',
+        Duration.minutes(3),
+      );
+    const finishBatch = summarize('FinishBatch', '$.jobs', false);
+    const finishAfterError = summarize('FinishAfterError', '$.noJobs', true);
+    const publishCompletion = publish('PublishCompletion', { 'status.$': '$.summary.status', 'bucket.$': '$.bucket', 'key.$': '$.key', 'jobType.$': '$.jobType', 'summaryKey.$': '$.summary.summaryKey', 'jobs.$': '$.summary.jobs', 'counts.$': '$.summary.counts' });
+    const batchFailed = new sfn.Fail(this, 'BatchFailed', { error: 'BatchJobFailed', cause: `A Voice ID job failed or the workflow stopped early; read the summary next to the input (<key>${SUMMARY_SUFFIX}).` });
+    const outcome = new sfn.Choice(this, 'BatchSucceeded').when(sfn.Condition.stringEquals('$.summary.status', 'FAILED'), batchFailed).otherwise(new sfn.Succeed(this, 'Done'));
+
+    runJobs.addCatch(new sfn.Pass(this, 'NoJobsRecorded', { result: sfn.Result.fromArray([]), resultPath: '$.noJobs' }).next(finishAfterError), { resultPath: '$.error' });
+    finishAfterError.next(publishCompletion);
+    // A direct start may leave out versionId and options; an upload event gives versionId.
+    const withDefaults = new sfn.Pass(this, 'ApplyInputDefaults', {
+      parameters: { 'input.$': 'States.JsonMerge($, $$.Execution.Input, false)' },
+      outputPath: '$.input',
+    });
+    const defaults = new sfn.Pass(this, 'InputDefaults', { result: sfn.Result.fromObject({ versionId: null, options: {} }) });
+    return defaults
+      .next(withDefaults)
+      .next(prepareStep)
+      .next(
+        new sfn.Choice(this, 'ManifestValid')
+          .when(sfn.Condition.booleanEquals('$.validation.valid', true), new sfn.Pass(this, 'Validated', { parameters: { 'bucket.$': '$.bucket', 'key.$': '$.key', 'jobType.$': '$.jobType', 'prepared.$': '$.validation.result' } }).next(runJobs).next(finishBatch).next(publishCompletion).next(outcome))
+          .otherwise(publishRefusal.next(manifestInvalid)),
+      );
+  }
+
+  private createAlarms(topic: sns.ITopic | undefined, prefix: string): cloudwatch.IAlarm[] {
+    const alarm = (id: string, metric: cloudwatch.Metric, name: string, description: string) =>
+      metric.createAlarm(this, id, {
+        alarmName: `${prefix}${name}`,
+        alarmDescription: description,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    const period = Duration.minutes(5);
+    const alarms = [
+      alarm('ExecutionsFailedAlarm', this.stateMachine.metricFailed({ period, statistic: 'Sum' }), 'batch-executions-failed', 'A batch ended FAILED: an invalid manifest (validation report next to the input), a failed Voice ID job or a step that failed after its retries (summary next to the input).'),
+      alarm('ExecutionsTimedOutAlarm', this.stateMachine.metricTimedOut({ period, statistic: 'Sum' }), 'batch-executions-timed-out', 'A batch execution ran past its timeout: a job lock held too long or a job that never ended.'),
+      alarm('ExecutionsAbortedAlarm', this.stateMachine.metricAborted({ period, statistic: 'Sum' }), 'batch-executions-aborted', 'Someone stopped a batch execution; its job lock stays until its lease ends.'),
+      alarm('JobEventErrorsAlarm', this.functions.wait.metricErrors({ period, statistic: 'Sum' }), 'batch-job-event-errors', 'Voice ID batch events failed to be handled; waiting executions fall back on polling.'),
+    ];
+    if (topic) for (const a of alarms) a.addAlarmAction(new cwActions.SnsAction(topic));
+    return alarms;
+  }
+
+  private acknowledge(): void {
+    const stack = Stack.of(this);
+    const inlineReason = 'The state machine\'s own role; its policy is generated from scoped grants (the step functions, the domain, the data key, the event bus); nothing else attaches it.';
+    Validations.of(this.stateMachine).acknowledge(
+      { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: inlineReason },
+      { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: inlineReason },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'Execution logging and X-Ray tracing: the log-delivery actions (logs:CreateLogDelivery and the rest, as Step Functions documents them) and xray:PutTraceSegments, PutTelemetryRecords, GetSampling* support no resource-level permissions.',
+      },
+      ...Object.values(this.functions).map((fn) => ({
+        id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>:*]`,
+        reason: 'lambda:InvokeFunction on the step function\'s versions and aliases (`<arn>:*`), as the Step Functions Lambda integration grants it; the function itself is named.',
+      })),
+    );
+  }
+}
+
+interface StepFunctionOptions {
+  /** The handler module in lambda/batch-workflow/. */
+  readonly handlerFile: string;
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly environment: Record<string, string>;
+  readonly logEncryptionKey?: kms.IKey;
+  readonly logGroupNamePrefix?: string;
+}
+
+/** One step's function: its own log group (the telemetry key's) and its own role, granted what the step needs. */
+function stepFunction(scope: Construct, id: string, options: StepFunctionOptions): NodejsFunction {
+  const purpose = `batch-${kebabCase(id)}`;
+  const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
+    logGroupName: options.logGroupNamePrefix === undefined ? undefined : deploymentLogGroupName(scope, options.logGroupNamePrefix, purpose),
+    retention: logs.RetentionDays.ONE_MONTH,
+    encryptionKey: options.logEncryptionKey,
+  });
+  const role = new iam.Role(scope, `${id}Role`, { description: `Runs the batch workflow's ${id} step`, assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  logGroup.grantWrite(role);
+  const fn = new NodejsFunction(scope, `${id}Function`, {
+    role,
+    description: options.description,
+    entry: path.join(LAMBDA_DIR, options.handlerFile),
+    handler: 'handler',
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: 1024,
+    timeout: options.timeout,
+    logGroup,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    tracing: lambda.Tracing.ACTIVE,
+    environment: { ...options.environment, [BATCH_ENV.powertoolsServiceName]: purpose },
+    bundling: BUNDLING,
+  });
+  const inlineReason = 'The role is this step\'s alone and its policy is generated from scoped grants (buckets, table, domain, log group); nothing else attaches it.';
+  Validations.of(role).acknowledge(
+    { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: inlineReason },
+    { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: inlineReason },
+    { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.' },
+  );
+  const notInVpc = 'Calls only the S3, DynamoDB, Voice ID and Step Functions public endpoints over TLS and keeps no data of its own; no VPC resource is involved.';
+  const noDlq = 'Invoked by Step Functions, whose Retry and Catch handle a failed invocation; the event-triggered wait step has the state machine\'s polling as its fallback.';
+  const noReserved = 'Batch steps run one job at a time per type; reserving concurrency would only take capacity from the account.';
+  Validations.of(fn).acknowledge(
+    { id: 'AwsSolutions-L1', reason: 'Pinned to Node.js 22, the runtime the bundle targets and the tests run against; move with the bundle target, not silently.' },
+    { id: 'NIST.800.53.R5-LambdaInsideVPC', reason: notInVpc },
+    { id: 'HIPAA.Security-LambdaInsideVPC', reason: notInVpc },
+    { id: 'NIST.800.53.R5-LambdaDLQ', reason: noDlq },
+    { id: 'HIPAA.Security-LambdaDLQ', reason: noDlq },
+    { id: 'NIST.800.53.R5-LambdaConcurrency', reason: noReserved },
+    { id: 'HIPAA.Security-LambdaConcurrency', reason: noReserved },
+  );
+  return fn;
+}
+
+function validate(pollInterval: Duration, lockRetryInterval: Duration, retentionDays: number): void {
+  // Voice ID allows 2 TPS for its batch APIs: a poll per minute and job is the most the fallback may take.
+  if (pollInterval.toSeconds() < 60 || pollInterval.toSeconds() > 3600) throw new Error(`BatchWorkflow: pollInterval must be 1 to 60 minutes (got ${pollInterval.toSeconds()} s)`);
+  if (lockRetryInterval.toSeconds() < 10 || lockRetryInterval.toSeconds() > 3600) throw new Error(`BatchWorkflow: lockRetryInterval must be 10 s to 60 minutes (got ${lockRetryInterval.toSeconds()} s)`);
+  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) throw new Error(`BatchWorkflow: recordRetentionDays must be a whole number of days from 1 to 3650 (got ${retentionDays})`);
+}
