@@ -33,7 +33,7 @@ export function buildApp(app: App, config: AppConfig): VoiceIdConnectStacks {
 
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     env,
-    description: `voice-id-connect (${config.stage}): contact-flow Lambda, alarms, key-change notifications, Amazon Connect wiring`,
+    description: `voice-id-connect (${config.stage}): contact-flow Lambda, batch enrollment workflow, alarms, key-change notifications, Amazon Connect wiring`,
     domain: stateful.domain,
     dataKey: stateful.key,
     telemetryKey: stateful.telemetryKey,

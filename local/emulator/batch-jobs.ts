@@ -202,6 +202,7 @@ export class BatchJobRunner {
     if (!prepared.ok) {
       job.final = { status: 'FAILED', endedAt: now, failure: { StatusCode: prepared.statusCode, Message: prepared.message } };
       this.prepared.delete(job.jobId);
+      ctx.emitJobEvent(job);
       ctx.markDirty();
       return;
     }
@@ -230,6 +231,7 @@ export class BatchJobRunner {
     } catch (e: unknown) {
       job.final = { status: 'FAILED', endedAt: ctx.clock.now(), failure: { StatusCode: 400, Message: `Unable to write the output file: ${e instanceof Error ? e.message : String(e)}` } };
       this.prepared.delete(job.jobId);
+      ctx.emitJobEvent(job);
       ctx.markDirty();
       return;
     }
@@ -238,6 +240,7 @@ export class BatchJobRunner {
     job.final = { status: errors.length > 0 ? 'COMPLETED_WITH_ERRORS' : 'COMPLETED', endedAt: now };
     this.prepared.delete(job.jobId);
     ctx.log(`job ${job.jobId} ${job.final.status}: ${successes.length} succeeded, ${errors.length} failed; output ${outputUri}`);
+    ctx.emitJobEvent(job);
     ctx.markDirty();
   }
 

@@ -22,6 +22,8 @@ export interface ServiceContext {
   readonly launchJob: (job: JobRecord) => void;
   readonly markDirty: () => void;
   readonly log: (line: string) => void;
+  /** Emits Voice ID's EventBridge event of a batch job that was submitted or ended. */
+  readonly emitJobEvent: (job: JobRecord) => void;
 }
 
 export type OperationInput = Record<string, unknown>;

@@ -76,6 +76,8 @@ const quotaSchema = z
   .object({ operation: z.string().min(1), tps: z.number().positive().nullable() })
   .strict();
 
+const eventsSchema = z.object({ drop: z.boolean() }).strict();
+
 const clockSchema = z
   .object({ advanceSeconds: z.number().min(0).optional(), speed: z.number().min(0).optional() })
   .strict()
@@ -107,6 +109,11 @@ export async function handleControl(service: VoiceIdService, method: string, pat
   const route = `${method} ${parts[0] ?? ''}`;
   try {
     if (route === 'GET health') return { status: 200, body: { status: 'ok', now: new Date(service.clock.now()).toISOString() } };
+    if (route === 'GET events' || route === 'POST events') {
+      // Best-effort delivery made worse on purpose: `{ drop: true }` loses every event until `{ drop: false }`.
+      if (method === 'POST') service.events.dropping = parse(eventsSchema, body).drop;
+      return { status: 200, body: { drop: service.events.dropping, emitted: service.events.emitted, dropped: service.events.dropped } };
+    }
     if (route === 'GET requests') return { status: 200, body: { requests: Object.fromEntries(service.requestCounts) } };
     if (route === 'POST reset') {
       service.reset();

@@ -143,6 +143,11 @@ export class EmulatorControl {
   }
 
   /** Signed Voice ID requests the emulator received, per operation, since it started. */
+  /** Drops every batch event from now on (`true`) or delivers them again (`false`); returns what was emitted and dropped so far. */
+  async dropEvents(drop: boolean): Promise<{ emitted: number; dropped: number }> {
+    return this.call('POST', 'events', { drop });
+  }
+
   async requestCounts(): Promise<Record<string, number>> {
     return (await this.call<{ requests: Record<string, number> }>('GET', 'requests')).requests;
   }

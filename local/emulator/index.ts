@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createEmulatorServer } from './server';
 import { QUOTAS } from './quotas';
+import type { VoiceIdEvent } from './events';
 import { VoiceIdService } from './service';
 
 export interface EmulatorOptions {
@@ -26,6 +27,8 @@ export interface EmulatorOptions {
   maxActiveSessionsPerDomain?: number;
   /** Receives one line per notable event. @default no logging */
   log?: (line: string) => void;
+  /** Receives Voice ID's EventBridge events (batch jobs submitted and ended), as the default bus would. @default none delivered */
+  onEvent?: (event: VoiceIdEvent) => void;
 }
 
 export interface RunningEmulator {
@@ -54,6 +57,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     statePath: options.statePath,
     clockSpeed: options.clockSpeed ?? 1,
     log: options.log ?? (() => undefined),
+    onEvent: options.onEvent,
   });
   const server = createEmulatorServer(service);
   try {

@@ -9,6 +9,7 @@ import { StateFile, type Snapshot } from './persistence';
 import { S3Store } from './s3-store';
 import { expireSessions } from './sessions';
 import { InputTypeError, ModelValidator, validationMessage } from './validation';
+import { batchJobEvent, EventEmitter, type VoiceIdEvent } from './events';
 import { emptyWorld, type World } from './world';
 
 export interface ServiceOptions extends EmulatorConfig {
@@ -16,6 +17,8 @@ export interface ServiceOptions extends EmulatorConfig {
   readonly statePath?: string;
   readonly clockSpeed: number;
   readonly log: (line: string) => void;
+  /** Receives Voice ID's EventBridge events (batch jobs). @default events are counted, not delivered */
+  readonly onEvent?: (event: VoiceIdEvent) => void;
 }
 
 /** How often background work (finishing due jobs, expiring sessions and speakers) runs, in real time. */
@@ -32,6 +35,7 @@ export class VoiceIdService {
   readonly rateLimits = new RateLimiter();
   readonly s3: S3Store;
   readonly jobs: BatchJobRunner;
+  readonly events: EventEmitter;
   world: World = emptyWorld();
   private readonly validator = new ModelValidator(this.model);
   private readonly stateFile?: StateFile;
@@ -41,6 +45,7 @@ export class VoiceIdService {
     this.clock = new EmulatorClock(options.clockSpeed);
     this.s3 = new S3Store(options.s3Endpoint, options.region);
     this.jobs = new BatchJobRunner(() => this.context());
+    this.events = new EventEmitter(options.onEvent);
     if (options.statePath) {
       this.stateFile = new StateFile(options.statePath, () => this.snapshot(), options.log);
       const saved = this.stateFile.load();
@@ -64,6 +69,7 @@ export class VoiceIdService {
       launchJob: (job) => this.jobs.launch(job),
       markDirty: () => this.markDirty(),
       log: this.options.log,
+      emitJobEvent: (job) => this.events.emit(batchJobEvent(this.options, job, this.clock.now())),
     };
   }
 

@@ -236,7 +236,10 @@ describe.each(configurations)('%s', (_label, resolver) => {
       expect(rules.map((r) => r.logicalId)).toContainEqual(expect.stringMatching(/^KeyChanges/));
     });
 
-    test.each(rules.map((r) => [r.logicalId, r] as const))('%s: every topic it targets lets EventBridge publish for this rule only, and the topic\'s key lets EventBridge encrypt', (_id, { stackName, logicalId, resource }) => {
+    // The batch workflow's rules target its state machine and its wait function (test/lib/constructs/batch-workflow.test.ts).
+    const topicRules = rules.filter((r) => !r.logicalId.startsWith('BatchWorkflow'));
+
+    test.each(topicRules.map((r) => [r.logicalId, r] as const))('%s: every topic it targets lets EventBridge publish for this rule only, and the topic\'s key lets EventBridge encrypt', (_id, { stackName, logicalId, resource }) => {
       const ruleArn = resolver.arnOf(stackName, logicalId);
       const targets = resolver.resolve(stackName, resource.Properties?.Targets) as Array<{ Arn: string }>;
       const topicTargets = targets.map((t) => topicsOf(resolver).find((topic) => topic.arn === t.Arn)).filter((t) => t !== undefined);

@@ -11,6 +11,13 @@ function decisionFunction(): { Properties: Record<string, unknown> } {
   return only as { Properties: Record<string, unknown> };
 }
 
+/** The decision function's alarms, in the order the construct creates them. */
+function decisionAlarms(): Array<{ Properties: Record<string, unknown> }> {
+  return Object.entries(template.findResources('AWS::CloudWatch::Alarm'))
+    .filter(([logicalId]) => logicalId.startsWith('ContactFlowDecision'))
+    .map(([, alarm]) => alarm as { Properties: Record<string, unknown> });
+}
+
 describe('contact-flow decision function', () => {
   test('runs the bundled handler on Node.js 22, arm64, with Connect\'s 8 s as its timeout', () => {
     expect(decisionFunction().Properties).toEqual(
@@ -119,7 +126,7 @@ describe('contact-flow decision function', () => {
   });
 
   test('alarms on errors, throttles, a p99 duration near the budget, record failures and ERROR decisions, notifying the alarm topic', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: Record<string, unknown> }).Properties);
+    const alarms = decisionAlarms().map((a) => a.Properties as Record<string, unknown>);
     expect(alarms.map((a) => [a.MetricName, a.ExtendedStatistic ?? a.Statistic, a.Threshold])).toEqual([
       ['Errors', 'Sum', 1],
       ['Throttles', 'Sum', 1],
@@ -133,7 +140,7 @@ describe('contact-flow decision function', () => {
   });
 
   test('names its alarms and log group under the stage\'s prefixes, which the telemetry key and the topic policy name', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: { AlarmName: string } }).Properties.AlarmName);
+    const alarms = decisionAlarms().map((a) => (a.Properties as { AlarmName: string }).AlarmName);
     expect(alarms).toEqual([
       'voice-id-connect-dev_contact-flow-decision-errors',
       'voice-id-connect-dev_contact-flow-decision-throttles',
@@ -157,7 +164,7 @@ describe('telemetry encryption', () => {
 
 describe('key-change notifications', () => {
   test('a rule on CloudTrail\'s record of ScheduleKeyDeletion, DisableKey and PutKeyPolicy on both keys notifies the alarm topic', () => {
-    const [rule] = Object.values(template.findResources('AWS::Events::Rule')) as Array<{ Properties: { EventPattern: Record<string, unknown>; Targets: unknown[] } }>;
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.kms'] } } })) as Array<{ Properties: { EventPattern: Record<string, unknown>; Targets: unknown[] } }>;
     expect(rule.Properties.EventPattern).toEqual(
       expect.objectContaining({
         source: ['aws.kms'],
@@ -192,7 +199,7 @@ describe('Amazon Connect wiring', () => {
     const flow = Object.values(statelessTemplate.findResources('AWS::Connect::ContactFlow'))[0] as { Properties: { Content: unknown } };
     expect(JSON.stringify(flow.Properties.Content)).toContain('\\"VoiceAuthenticationThreshold\\":\\"92\\"');
     // The ARNs a contact center points its numbers and its IVR at.
-    expect(Object.keys(statelessTemplate.findOutputs('*')).sort()).toEqual(['AuthenticateFlowArn', 'ContactFlowArn']);
+    expect(Object.keys(statelessTemplate.findOutputs('*')).sort()).toEqual(['AuthenticateFlowArn', 'BatchWorkflowArn', 'ContactFlowArn']);
   });
 
   test('with an IVR flow: the start-streaming flow too, and its ARN as an output', () => {

@@ -19,7 +19,9 @@ export interface TestApp extends VoiceIdConnectStacks {
  * CloudFormation schema validation costs seconds per synth, so it is off unless a test asks for it.
  */
 export function buildTestApp(overrides: Record<string, unknown> = {}, options: { validation?: boolean } = {}): TestApp {
-  const context = { ...CDK_CONTEXT, ...overrides };
+  // No bundling: template tests read resources, not code, and the bundled assets are built once by `npm run synth`
+  // (the integration tests run those, from cdk.out). Bundling every function in every test app is most of a synth.
+  const context: Record<string, unknown> = { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...overrides };
   const app = new App({
     context,
     outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'voice-id-connect-cdk-')),

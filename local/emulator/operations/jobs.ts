@@ -66,6 +66,7 @@ function startJob(ctx: ServiceContext, kind: JobKind, operation: string, input: 
   ds.jobs[job.jobId] = job;
   if (tokenKey) ds.clientTokens[tokenKey] = job.jobId;
   ctx.launchJob(job);
+  ctx.emitJobEvent(job);
   ctx.markDirty();
   return { Job: jobView(job, now, false) };
 }
