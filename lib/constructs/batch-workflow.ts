@@ -118,7 +118,7 @@ export class BatchWorkflow extends Construct {
       [BATCH_ENV.batchJobsTableName]: table.tableName,
       [BATCH_ENV.voiceIdDomainId]: props.domain.domainId,
     });
-    grantTableActions(wait, table, ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem']);
+    grantTableActions(wait, table, ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem']);
     props.domain.grantDescribeJobs(wait);
     iam.Grant.addToPrincipal({ grantee: wait, actions: ['states:SendTaskSuccess'], resourceArns: [stateMachineArn] });
 

@@ -106,6 +106,7 @@ export class BatchJobRunner {
 
   private async prepare(job: JobRecord): Promise<Prepared> {
     const ctx = this.ctx();
+    if (job.injectedFailure) throw new JobFailure(500, job.injectedFailure);
     let text: string;
     try {
       text = (await ctx.s3.get(job.inputS3Uri)).toString('utf8');

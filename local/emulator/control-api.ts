@@ -64,7 +64,7 @@ const speechSchema = z.object({ domainId: z.string().regex(ID22).optional(), spe
 const faultSchema = z
   .object({
     operation: z.string().min(1),
-    type: z.enum(['THROTTLING', 'INTERNAL_ERROR', 'LATENCY', 'DROP_CONNECTION']),
+    type: z.enum(['THROTTLING', 'INTERNAL_ERROR', 'LATENCY', 'DROP_CONNECTION', 'JOB_FAILURE']),
     count: z.number().int().positive().optional(),
     rate: z.number().min(0).max(1).optional(),
     latencyMs: z.number().int().min(0).max(120_000).optional(),

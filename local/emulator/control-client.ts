@@ -33,7 +33,8 @@ export interface SessionInfo {
 export interface FaultRequest {
   /** A Voice ID operation name or `*`. */
   operation: string;
-  type: 'THROTTLING' | 'INTERNAL_ERROR' | 'LATENCY' | 'DROP_CONNECTION';
+  /** JOB_FAILURE: the batch job the operation starts ends FAILED. */
+  type: 'THROTTLING' | 'INTERNAL_ERROR' | 'LATENCY' | 'DROP_CONNECTION' | 'JOB_FAILURE';
   /** Hit only this many requests. @default unlimited */
   count?: number;
   /** Probability a matching request is hit. @default 1 */

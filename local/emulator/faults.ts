@@ -1,4 +1,5 @@
-export type FaultType = 'THROTTLING' | 'INTERNAL_ERROR' | 'LATENCY' | 'DROP_CONNECTION';
+/** `JOB_FAILURE` does not fail the request: the batch job it starts ends FAILED, as Voice ID reports a job it could not run. */
+export type FaultType = 'THROTTLING' | 'INTERNAL_ERROR' | 'LATENCY' | 'DROP_CONNECTION' | 'JOB_FAILURE';
 
 export interface FaultRule {
   /** A Voice ID operation name, or `*` for all. */
@@ -14,7 +15,7 @@ export interface FaultRule {
 /** What to do to one request: wait first, then (maybe) fail it in one way. */
 export interface FaultPlan {
   readonly delayMs: number;
-  readonly failure?: Exclude<FaultType, 'LATENCY'>;
+  readonly failure?: Exclude<FaultType, 'LATENCY' | 'JOB_FAILURE'>;
 }
 
 /** Injected faults, consulted once per Voice ID request, in the order they were added. */
@@ -37,16 +38,26 @@ export class FaultInjector {
     let delayMs = 0;
     let failure: FaultPlan['failure'];
     for (const rule of this.rules) {
+      if (rule.type === 'JOB_FAILURE') continue;
       if (rule.operation !== '*' && rule.operation !== operation) continue;
       if (rule.remaining !== undefined && rule.remaining <= 0) continue;
       if (rule.type !== 'LATENCY' && failure) continue;
       if (random() >= rule.rate) continue;
       if (rule.remaining !== undefined) rule.remaining--;
       if (rule.type === 'LATENCY') delayMs += rule.latencyMs;
-      else failure = rule.type;
+      else failure = rule.type as Exclude<FaultType, 'LATENCY' | 'JOB_FAILURE'>;
     }
     this.rules = this.rules.filter((r) => r.remaining === undefined || r.remaining > 0);
     return { delayMs, failure };
+  }
+
+  /** Whether a job this start creates is to fail (a `JOB_FAILURE` rule for the operation); uses up one hit. */
+  takeJobFailure(operation: string, random: () => number = Math.random): boolean {
+    const rule = this.rules.find((r) => r.type === 'JOB_FAILURE' && (r.operation === '*' || r.operation === operation) && (r.remaining === undefined || r.remaining > 0) && random() < r.rate);
+    if (!rule) return false;
+    if (rule.remaining !== undefined) rule.remaining--;
+    this.rules = this.rules.filter((r) => r.remaining === undefined || r.remaining > 0);
+    return true;
   }
 }
 

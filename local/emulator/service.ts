@@ -69,6 +69,7 @@ export class VoiceIdService {
       launchJob: (job) => this.jobs.launch(job),
       markDirty: () => this.markDirty(),
       log: this.options.log,
+      takeJobFailure: (operation) => this.faults.takeJobFailure(operation),
       emitJobEvent: (job) => this.events.emit(batchJobEvent(this.options, job, this.clock.now())),
     };
   }

@@ -65,6 +65,8 @@ export interface JobRecord {
   /** EnrollmentConfig or RegistrationConfig with the service's defaults filled in. */
   readonly config: Record<string, unknown>;
   readonly createdAt: number;
+  /** An injected JOB_FAILURE fault: the job ends FAILED with this reason instead of running. */
+  readonly injectedFailure?: string;
   /** Set once the input has been read and the job's emulated duration is known. */
   completesAt?: number;
   /** Set when the job has finished (final status, results applied, output written). */

@@ -1,10 +1,11 @@
 /**
- * Which execution waits for which Voice ID job: the task token, keyed by job id, in the batch-jobs table
- * (`JOB#<jobId>` / `WAIT`), and the Voice ID events already handled (`EVENT#<sourceId>`), so that a re-delivered
+ * Which executions wait for which Voice ID job: each task token under the job id in the batch-jobs table
+ * (`JOB#<jobId>` / `WAIT#<hash of the token>`: a re-delivered upload's execution waits for the same job), and the Voice ID events already handled (`EVENT#<sourceId>`), so that a re-delivered
  * event does nothing twice. Both expire by TTL.
  */
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { BATCH_JOBS_TABLE } from '../../shared/table-definitions';
 import type { JobType } from '../domain/manifest';
 import type { JobWaits, Wait } from '../use-case/await-job';
@@ -21,6 +22,11 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
 }
 
+/** Tokens run to 1,024 characters; a sort key need not. */
+function waitKey(taskToken: string): string {
+  return `WAIT#${createHash('sha256').update(taskToken).digest('hex')}`;
+}
+
 export class DynamoDbJobWaits implements JobWaits {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
@@ -31,26 +37,26 @@ export class DynamoDbJobWaits implements JobWaits {
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { [PK]: `JOB#${wait.jobId}`, [SK]: 'WAIT', jobType: wait.jobType, taskToken: wait.taskToken, registeredAt: new Date(nowMs).toISOString(), [TTL]: Math.floor(nowMs / 1000) + WAIT_TTL_SECONDS },
+        Item: { [PK]: `JOB#${wait.jobId}`, [SK]: waitKey(wait.taskToken), jobType: wait.jobType, taskToken: wait.taskToken, registeredAt: new Date(nowMs).toISOString(), [TTL]: Math.floor(nowMs / 1000) + WAIT_TTL_SECONDS },
       }),
     );
   }
 
-  async find(jobId: string): Promise<Wait | undefined> {
-    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: `JOB#${jobId}`, [SK]: 'WAIT' }, ConsistentRead: true }));
-    if (!Item || typeof Item.taskToken !== 'string') return undefined;
-    return { jobId, jobType: Item.jobType as JobType, taskToken: Item.taskToken };
+  async find(jobId: string): Promise<Wait[]> {
+    const { Items } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :wait)',
+        ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+        ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':wait': 'WAIT#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (Items ?? []).filter((item) => typeof item.taskToken === 'string').map((item) => ({ jobId, jobType: item.jobType as JobType, taskToken: item.taskToken as string }));
   }
 
   async clear(jobId: string, taskToken: string): Promise<void> {
-    try {
-      await this.documents.send(
-        new DeleteCommand({ TableName: this.tableName, Key: { [PK]: `JOB#${jobId}`, [SK]: 'WAIT' }, ConditionExpression: 'taskToken = :t', ExpressionAttributeValues: { ':t': taskToken } }),
-      );
-    } catch (error: unknown) {
-      // A newer wait replaced this one: it is that wait's to clear.
-      if (!isConditionFailure(error)) throw error;
-    }
+    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { [PK]: `JOB#${jobId}`, [SK]: waitKey(taskToken) } }));
   }
 
   async firstDelivery(sourceId: string, nowMs: number): Promise<boolean> {

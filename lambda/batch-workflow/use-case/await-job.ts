@@ -29,7 +29,8 @@ export interface JobState {
 
 export interface JobWaits {
   register(wait: Wait, nowMs: number): Promise<void>;
-  find(jobId: string): Promise<Wait | undefined>;
+  /** Every execution waiting for the job (a re-delivered upload starts a second one for the same job). */
+  find(jobId: string): Promise<Wait[]>;
   clear(jobId: string, taskToken: string): Promise<void>;
   /** True the first time an event id is seen. */
   firstDelivery(sourceId: string, nowMs: number): Promise<boolean>;
@@ -55,16 +56,20 @@ export async function startWaiting(wait: Wait, deps: AwaitJobDependencies): Prom
   return completeIfEnded(wait, deps);
 }
 
-export type EventOutcome = WaitOutcome | 'DUPLICATE' | 'NOBODY_WAITING';
+export type EventOutcome = 'COMPLETED_TASKS' | 'STILL_RUNNING' | 'TOKENS_STALE' | 'DUPLICATE' | 'NOBODY_WAITING';
 
 /** A Voice ID batch event about `jobId` (`sourceId` de-duplicates deliveries). */
 export async function onJobEvent(event: { readonly jobId: string; readonly sourceId: string }, deps: AwaitJobDependencies): Promise<EventOutcome> {
   if (!(await deps.waits.firstDelivery(event.sourceId, deps.now()))) return 'DUPLICATE';
   try {
     // No waiting token yet (the event beat the Task) or any more: the Task's own describe finishes it.
-    const wait = await deps.waits.find(event.jobId);
-    if (!wait) return 'NOBODY_WAITING';
-    return await completeIfEnded(wait, deps);
+    const waits = await deps.waits.find(event.jobId);
+    if (waits.length === 0) return 'NOBODY_WAITING';
+    // One describe for all of them: the 2 TPS are shared with every other batch call of the domain.
+    const state = await deps.jobs.describe(waits[0].jobType, event.jobId);
+    if (!isTerminal(state.jobStatus)) return 'STILL_RUNNING';
+    const delivered = await Promise.all(waits.map((wait) => deliver(wait, state, deps)));
+    return delivered.some(Boolean) ? 'COMPLETED_TASKS' : 'TOKENS_STALE';
   } catch (error: unknown) {
     // Let EventBridge's retry of this delivery be handled rather than dropped as a duplicate.
     await deps.waits.forgetDelivery(event.sourceId).catch(() => undefined);
@@ -75,7 +80,12 @@ export async function onJobEvent(event: { readonly jobId: string; readonly sourc
 async function completeIfEnded(wait: Wait, deps: AwaitJobDependencies): Promise<WaitOutcome> {
   const state = await deps.jobs.describe(wait.jobType, wait.jobId);
   if (!isTerminal(state.jobStatus)) return 'STILL_RUNNING';
+  return (await deliver(wait, state, deps)) ? 'COMPLETED_TASK' : 'TOKEN_STALE';
+}
+
+/** Completes one waiting task with the job's final state and forgets its token; false when the token no longer waited. */
+async function deliver(wait: Wait, state: JobState, deps: AwaitJobDependencies): Promise<boolean> {
   const delivered = await deps.tokens.succeed(wait.taskToken, state);
   await deps.waits.clear(wait.jobId, wait.taskToken);
-  return delivered ? 'COMPLETED_TASK' : 'TOKEN_STALE';
+  return delivered;
 }

@@ -62,6 +62,7 @@ function startJob(ctx: ServiceContext, kind: JobKind, operation: string, input: 
     outputKmsKeyId: input.OutputDataConfig.KmsKeyId,
     config: effectiveConfig(ds, kind, input),
     createdAt: now,
+    ...(ctx.takeJobFailure(operation) && { injectedFailure: 'Voice ID could not run the job (injected JOB_FAILURE fault)' }),
   };
   ds.jobs[job.jobId] = job;
   if (tokenKey) ds.clientTokens[tokenKey] = job.jobId;

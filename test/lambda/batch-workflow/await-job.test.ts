@@ -1,0 +1,117 @@
+/**
+ * The wait for a Voice ID batch job, with the real DynamoDB adapter on dynalite and a recording stand-in for
+ * Step Functions' SendTaskSuccess: the orderings a best-effort event bus and a polling fallback can produce.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbJobWaits } from '../../../lambda/batch-workflow/adapters/job-waits';
+import { type AwaitJobDependencies, type JobState, onJobEvent, startWaiting } from '../../../lambda/batch-workflow/use-case/await-job';
+import { BATCH_JOBS_TABLE } from '../../../lambda/shared/table-definitions';
+import { createTables, type LocalDynamoDb, startLocalDynamoDb } from '../../../local/harness/local-dynamodb';
+
+let server: LocalDynamoDb;
+let documents: DynamoDBDocumentClient;
+let table: string;
+const JOB = 'abcdefghijklmnopqrstu1';
+
+beforeAll(async () => {
+  server = await startLocalDynamoDb();
+  const client = new DynamoDBClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  table = (await createTables(client, [BATCH_JOBS_TABLE], 'wait-test-'))[BATCH_JOBS_TABLE.id];
+  documents = DynamoDBDocumentClient.from(client);
+});
+
+afterAll(async () => {
+  documents?.destroy();
+  await server?.stop();
+});
+
+/** A job whose status the test sets, Step Functions tokens that record what completed them, and the real table. */
+function world(jobId: string) {
+  let status = 'IN_PROGRESS';
+  const completed: Array<{ token: string; output: JobState }> = [];
+  const stale = new Set<string>();
+  let describes = 0;
+  const deps: AwaitJobDependencies = {
+    waits: new DynamoDbJobWaits(documents, table),
+    jobs: {
+      describe: async () => {
+        describes++;
+        return { jobId, jobStatus: status, outputS3Uri: 's3://out/jobs' };
+      },
+    },
+    tokens: {
+      succeed: async (token, output) => {
+        if (stale.has(token)) return false;
+        completed.push({ token, output: output as JobState });
+        return true;
+      },
+    },
+    now: () => Date.now(),
+  };
+  return { deps, completed, stale, end: (s: string) => (status = s), describes: () => describes };
+}
+
+describe('waiting for a batch job', () => {
+  test('the usual order: the task waits, the job ends, its event completes the task with the described status', async () => {
+    const w = world(JOB);
+    expect(await startWaiting({ jobId: JOB, jobType: 'SPEAKER_ENROLLMENT', taskToken: 't1' }, w.deps)).toBe('STILL_RUNNING');
+    // The "submitted" event: the job has not ended, nothing happens.
+    expect(await onJobEvent({ jobId: JOB, sourceId: 's-submitted' }, w.deps)).toBe('STILL_RUNNING');
+    w.end('COMPLETED_WITH_ERRORS');
+    expect(await onJobEvent({ jobId: JOB, sourceId: 's-ended' }, w.deps)).toBe('COMPLETED_TASKS');
+    expect(w.completed).toEqual([{ token: 't1', output: { jobId: JOB, jobStatus: 'COMPLETED_WITH_ERRORS', outputS3Uri: 's3://out/jobs' } }]);
+    // The token is forgotten: a late duplicate finds nobody waiting.
+    expect(await onJobEvent({ jobId: JOB, sourceId: 's-late' }, w.deps)).toBe('NOBODY_WAITING');
+  });
+
+  test('the event arrives before the task stored its token: nothing is lost, the task\'s own describe finishes it', async () => {
+    const w = world('abcdefghijklmnopqrstu2');
+    w.end('COMPLETED');
+    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu2', sourceId: 'early' }, w.deps)).toBe('NOBODY_WAITING');
+    expect(await startWaiting({ jobId: 'abcdefghijklmnopqrstu2', jobType: 'SPEAKER_ENROLLMENT', taskToken: 't2' }, w.deps)).toBe('COMPLETED_TASK');
+    expect(w.completed.map((c) => c.output.jobStatus)).toEqual(['COMPLETED']);
+  });
+
+  test('a re-delivered event is handled once (one describe, one completion)', async () => {
+    const w = world('abcdefghijklmnopqrstu3');
+    await startWaiting({ jobId: 'abcdefghijklmnopqrstu3', jobType: 'FRAUDSTER_REGISTRATION', taskToken: 't3' }, w.deps);
+    w.end('FAILED');
+    const before = w.describes();
+    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu3', sourceId: 'same' }, w.deps)).toBe('COMPLETED_TASKS');
+    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu3', sourceId: 'same' }, w.deps)).toBe('DUPLICATE');
+    expect(w.describes() - before).toBe(1);
+    expect(w.completed).toHaveLength(1);
+  });
+
+  test('two executions wait for the same job (a re-delivered upload): one event completes both', async () => {
+    const w = world('abcdefghijklmnopqrstu4');
+    await startWaiting({ jobId: 'abcdefghijklmnopqrstu4', jobType: 'SPEAKER_ENROLLMENT', taskToken: 'first' }, w.deps);
+    await startWaiting({ jobId: 'abcdefghijklmnopqrstu4', jobType: 'SPEAKER_ENROLLMENT', taskToken: 'second' }, w.deps);
+    w.end('COMPLETED');
+    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu4', sourceId: 'e4' }, w.deps)).toBe('COMPLETED_TASKS');
+    expect(w.completed.map((c) => c.token).sort()).toEqual(['first', 'second']);
+  });
+
+  test('no event ever comes: the task timing out and waiting again is the poll, one describe each time', async () => {
+    const w = world('abcdefghijklmnopqrstu5');
+    expect(await startWaiting({ jobId: 'abcdefghijklmnopqrstu5', jobType: 'SPEAKER_ENROLLMENT', taskToken: 'p1' }, w.deps)).toBe('STILL_RUNNING');
+    w.stale.add('p1'); // Step Functions timed the task out
+    w.end('COMPLETED');
+    expect(await startWaiting({ jobId: 'abcdefghijklmnopqrstu5', jobType: 'SPEAKER_ENROLLMENT', taskToken: 'p2' }, w.deps)).toBe('COMPLETED_TASK');
+    expect(w.describes()).toBe(2);
+    expect(w.completed.map((c) => c.token)).toEqual(['p2']);
+    // The timed-out token is still stored; an event now completes nothing new and forgets it.
+    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu5', sourceId: 'e5' }, w.deps)).toBe('TOKENS_STALE');
+    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu5', sourceId: 'e6' }, w.deps)).toBe('NOBODY_WAITING');
+  });
+
+  test('a failure while handling an event lets EventBridge\'s retry of it through', async () => {
+    const w = world('abcdefghijklmnopqrstu6');
+    await startWaiting({ jobId: 'abcdefghijklmnopqrstu6', jobType: 'SPEAKER_ENROLLMENT', taskToken: 't6' }, w.deps);
+    w.end('COMPLETED');
+    const failing = { ...w.deps, jobs: { describe: async () => Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })) } };
+    await expect(onJobEvent({ jobId: 'abcdefghijklmnopqrstu6', sourceId: 'retry-me' }, failing)).rejects.toThrow('Rate exceeded');
+    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu6', sourceId: 'retry-me' }, w.deps)).toBe('COMPLETED_TASKS');
+  });
+});
