@@ -33,6 +33,11 @@ export interface LocalStack {
    * Lambda's clocks agree; locally, functions follow this one (see `LocalFunctionOptions.clock`).
    */
   now(): number;
+  /**
+   * Stops the emulator and starts it again on the same port from its state file (`emulator.statePath`), as a
+   * process restart would: what was in flight (batch jobs) resumes from what was saved.
+   */
+  restartEmulator(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -52,8 +57,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.push(s3.stop);
     const dynamodb = await startLocalDynamoDb();
     stoppers.push(dynamodb.stop);
-    const emulator = await startEmulator({ ...options.emulator, port: 0, s3Endpoint: s3.endpoint, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
-    stoppers.push(emulator.stop);
+    const emulatorOptions = { ...options.emulator, s3Endpoint: s3.endpoint, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT };
+    let emulator = await startEmulator({ ...emulatorOptions, port: 0 });
+    stoppers.push(() => emulator.stop());
 
     // s3rver accepts only its own key pair; dynalite and the emulator accept any. Never real credentials.
     const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -86,6 +92,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       buckets,
       control: new EmulatorControl(emulator.url),
       now: () => emulator.now(),
+      restartEmulator: async () => {
+        if (!emulatorOptions.statePath) throw new Error('restartEmulator needs emulator.statePath: without a state file a restart loses the world');
+        await emulator.stop();
+        emulator = await startEmulator({ ...emulatorOptions, port: emulator.port });
+      },
       stop: stopAll,
     };
   } catch (e: unknown) {

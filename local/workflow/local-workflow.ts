@@ -183,7 +183,8 @@ export async function startLocalWorkflow(assemblyDir: string, stack: LocalStack,
     throw e;
   }
 
-  const voiceId = new VoiceId.VoiceIDClient({});
+  // No SDK-level retries: the integration surfaces each error to the state's Retry, which is what is under test.
+  const voiceId = new VoiceId.VoiceIDClient({ maxAttempts: 1 });
   const published: Json[] = [];
   const deliveries: BusDelivery[] = [];
   const executions: ExecutionRecord[] = [];
@@ -294,8 +295,10 @@ export async function startLocalWorkflow(assemblyDir: string, stack: LocalStack,
     const done = run.result
       .then((output: unknown) => Object.assign(record, { status: 'SUCCEEDED' as const, output }))
       .catch((error: unknown) => {
+        // aws-local-stepfunctions wraps what failed the execution (a Fail state's Error and Cause, an uncaught task error).
         const e = error as { name?: string; message?: string; cause?: unknown };
-        return Object.assign(record, { status: 'FAILED' as const, error: (e as { error?: string }).error ?? e.name, cause: typeof e.cause === 'string' ? e.cause : e.message });
+        const failure = e.name === 'ExecutionError' && e.cause instanceof Error ? e.cause : (error as Error);
+        return Object.assign(record, { status: 'FAILED' as const, error: failure.name, cause: failure.message });
       })
       .then(async (r) => {
         await logs.catch(() => undefined);
