@@ -1,22 +1,20 @@
 /**
- * `npm start`: synthesizes the app, starts the local stack (Voice ID emulator, dynalite, s3rver), runs the
- * bundled contact-flow Lambda from cdk.out against it, and plays a short scripted scenario:
- * batch-enroll three synthetic speakers, register a fraudster, then place nine calls through the shipped contact
- * flow, interpreted by the local flow runner.
+ * `npm start`: synthesizes the app, starts the local stack (Voice ID emulator, dynalite, s3rver) with the batch
+ * workflow deployed on it, and plays a short scripted scenario: enroll three synthetic speakers and register a
+ * fraudster through the batch workflow (upload, S3 event, execution, job, results), then place nine calls through the
+ * shipped contact flow, interpreted by the local flow runner, with the bundled contact-flow Lambda from cdk.out.
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { S3Client } from '@aws-sdk/client-s3';
 import { OptOutSpeakerCommand, VoiceIDClient } from '@aws-sdk/client-voice-id';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../lib/app';
 import { loadConfig } from '../lib/config';
 import { findDecisionFunction, startDecisionFunction } from './harness/decision-function';
-import { startLocalStack } from './harness/local-stack';
-import { localS3Client } from './harness/local-s3';
 import { CDK_CONTEXT } from './harness/cdk-context';
-import { batchContextOf, enrollSpeakers, registerFraudsters } from './scenario/batch-jobs';
+import { enrollThroughWorkflow, registerThroughWorkflow } from './scenario/workflow-batches';
+import { startBatchWorkflowStack } from './workflow/batch-workflow-stack';
 import { placeFlowCall } from './scenario/place-flow-call';
 import { ENROLLED_SPEAKERS, FLOW_SCENARIO_CALLS, FRAUDSTER_VOICE, OPTED_OUT_CUSTOMER } from './scenario/scenario-data';
 import { deployedContactFlows } from './connect/deployed-flow';
@@ -85,22 +83,24 @@ async function main(): Promise<void> {
   const assemblyDir = synthesize(root);
 
   const log = options.verbose ? (line: string) => console.log(`   | ${line}`) : undefined;
-  const stack = await startLocalStack({ emulator: { clockSpeed: 0, statePath: options.stateFile, log } });
+  // The batch phase runs the emulator's clock 60 times faster than real time (a job's minute takes a second, and so
+  // do the workflow's waits: the job is still running when the wait starts, so its end event finishes the wait);
+  // the calls then stop the clock and move it themselves.
+  const world = await startBatchWorkflowStack(assemblyDir, { timeScale: 60, statePath: options.stateFile, onLog: log });
+  const { stack } = world;
   try {
     console.log(`2. Local stack up: Voice ID emulator ${stack.env.AWS_ENDPOINT_URL_VOICE_ID}, DynamoDB ${stack.env.AWS_ENDPOINT_URL_DYNAMODB}, S3 ${stack.env.AWS_ENDPOINT_URL_S3}; domain ${stack.domainId}`);
-    Object.assign(process.env, stack.env);
+    console.log(`   Batch workflow from cdk.out: ${Object.keys(world.workflow.routes).length} Task states routed (bundled step functions, Voice ID SDK, local default bus)`);
     const voiceId = new VoiceIDClient({});
-    const s3: S3Client = localS3Client();
-    const ctx = batchContextOf(stack, voiceId, s3);
 
-    const enrollment = await enrollSpeakers(ctx, ENROLLED_SPEAKERS);
-    console.log(`3. Batch speaker enrollment ${enrollment.jobId}: ${enrollment.status}`);
-    for (const e of enrollment.output.SuccessfulEnrollments) console.log(`   ${e.CustomerSpeakerId} -> ${e.GeneratedSpeakerId} ${e.EnrollmentStatus}`);
-    for (const e of enrollment.output.Errors) console.log(`   ${e.RequestId} failed: ${e.ErrorCode} ${e.ErrorMessage}`);
-
-    const registration = await registerFraudsters(ctx, [FRAUDSTER_VOICE]);
-    console.log(`4. Fraudster registration ${registration.jobId}: ${registration.status}`);
-    for (const r of registration.output.SuccessfulRegistrations) console.log(`   ${r.GeneratedFraudsterId} ${r.RegistrationStatus} (default watchlist)`);
+    const enrollment = await enrollThroughWorkflow(world, ENROLLED_SPEAKERS);
+    console.log(`3. Batch speaker enrollment through the workflow:`);
+    for (const stage of enrollment.stages) console.log(`   ${stage}`);
+    const registration = await registerThroughWorkflow(world, [FRAUDSTER_VOICE]);
+    console.log(`4. Fraudster registration through the workflow (default watchlist):`);
+    for (const stage of registration.stages) console.log(`   ${stage}`);
+    const batchFailures = [enrollment, registration].filter((b) => b.execution.status !== 'SUCCEEDED' || !/Batch status: COMPLETED\./.test(b.summary));
+    await stack.control.setClockSpeed(0);
 
     await voiceId.send(new OptOutSpeakerCommand({ DomainId: stack.domainId, SpeakerId: OPTED_OUT_CUSTOMER }));
     const fn = findDecisionFunction(assemblyDir);
@@ -129,14 +129,17 @@ async function main(): Promise<void> {
     const records = await ddb.send(new ScanCommand({ TableName: stack.tables.decisions, Select: 'COUNT' }));
     console.log(`6. ${records.Count} decision records in the local decisions table (fraud scores shown as known-fraudster/spoofing risk).`);
     voiceId.destroy();
-    s3.destroy();
     ddb.destroy();
+    if (batchFailures.length > 0) {
+      console.error(`Batch(es) not completed: ${batchFailures.map((b) => b.key).join(', ')}.`);
+      process.exitCode = 1;
+    }
     if (mismatches > 0) {
       console.error(`${mismatches} call(s) did not get the expected decision.`);
       process.exitCode = 1;
     }
   } finally {
-    await stack.stop();
+    await world.stop();
   }
 }
 
