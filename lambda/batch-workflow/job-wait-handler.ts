@@ -1,7 +1,8 @@
 /**
- * The workflow's wait for a Voice ID batch job, from both ends: the Step Functions `.waitForTaskToken` Task
- * (`{ taskToken, jobId, jobType }`) and the EventBridge rule on Voice ID's batch job events (`source: aws.voiceid`).
- * Thin adapter around {@link startWaiting} and {@link onJobEvent}.
+ * The workflow's wait for a Voice ID batch job, from all three ends: the Step Functions `.waitForTaskToken` Task
+ * (`{ taskToken, jobId, jobType }`), the EventBridge rule on Voice ID's batch job events (`source: aws.voiceid`),
+ * and the polling schedule (`source: aws.events`, a Scheduled Event). Thin adapter around {@link startWaiting},
+ * {@link onJobEvent} and {@link pollWaitingJobs}.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -15,7 +16,7 @@ import { StepFunctionsTaskTokens } from './adapters/task-tokens';
 import { VoiceIdJobs } from './adapters/voice-id-jobs';
 import { BATCH_ENV, BATCH_EVENT_ACTIONS } from './config';
 import { JOB_TYPES, type JobType } from './domain/manifest';
-import { type AwaitJobDependencies, type EventOutcome, onJobEvent, startWaiting, type WaitOutcome } from './use-case/await-job';
+import { type AwaitJobDependencies, type EventOutcome, onJobEvent, type PollResult, pollWaitingJobs, startWaiting, type WaitOutcome } from './use-case/await-job';
 
 const logger = new Logger({ serviceName: 'voice-id-batch-workflow' });
 const env = new Environment(process.env);
@@ -33,6 +34,8 @@ const VoiceIdBatchEvent = z.object({
   detail: z.object({ action: z.enum([BATCH_EVENT_ACTIONS.SPEAKER_ENROLLMENT, BATCH_EVENT_ACTIONS.FRAUDSTER_REGISTRATION]), sourceId: z.string().check(z.minLength(1)), batchJobId: JOB_ID }),
 });
 
+const ScheduledEvent = z.object({ source: z.literal('aws.events'), 'detail-type': z.literal('Scheduled Event') });
+
 export class InvalidWaitInput extends Error {
   constructor(message: string) {
     super(message);
@@ -40,7 +43,7 @@ export class InvalidWaitInput extends Error {
   }
 }
 
-export async function handler(event: unknown): Promise<{ outcome: WaitOutcome | EventOutcome }> {
+export async function handler(event: unknown): Promise<{ outcome: WaitOutcome | EventOutcome } | PollResult> {
   const task = WaitTask.safeParse(event);
   if (task.success) {
     const outcome = await startWaiting(task.data, deps);
@@ -54,9 +57,14 @@ export async function handler(event: unknown): Promise<{ outcome: WaitOutcome | 
     logger.info('Voice ID batch job event', { jobId: batchJobId, jobType: jobTypeOf(action), outcome });
     return { outcome };
   }
+  if (ScheduledEvent.safeParse(event).success) {
+    const polled = await pollWaitingJobs(deps);
+    if (polled.jobs > 0) logger.info('Polled the batch jobs executions wait for', { ...polled });
+    return polled;
+  }
   // Field names only: the event itself is not logged.
   throw new InvalidWaitInput(
-    `Expected a wait task { taskToken, jobId, jobType } or a Voice ID batch event; fix: ${[...task.error.issues, ...voiceIdEvent.error.issues].map((i) => i.path.join('.') || '(event)').join(', ')}`,
+    `Expected a wait task { taskToken, jobId, jobType }, a Voice ID batch event or a scheduled poll; fix: ${[...task.error.issues, ...voiceIdEvent.error.issues].map((i) => i.path.join('.') || '(event)').join(', ')}`,
   );
 }
 

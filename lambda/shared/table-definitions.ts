@@ -71,7 +71,8 @@ export const DECISIONS_TABLE: TableDefinition = {
  * - `pk = JOB#<jobId>`, `sk = REQ#<requestId>`: the outcome of one speaker or fraudster request;
  * - `pk = LOCK#<domainId>#<jobType>`, `sk = LOCK`: Voice ID allows one active job of each type per
  *   domain, so starting one takes this lock with a conditional write.
- * - `pk = JOB#<jobId>`, `sk = WAIT#<token hash>`: the task token of an execution waiting for the job to end;
+ * - `pk = WAITING`, `sk = JOB#<jobId>#<token hash>`: the task token of an execution waiting for a job to end (one
+ *   partition, so the poller lists them with one query; a handful at most);
  * - `pk = EVENT#<sourceId>`, `sk = EVENT`: a Voice ID batch event already handled (de-duplication).
  * The `byStatus` index lists jobs by status and submission time (`jobStatus` is set on META items only).
  * The sparse `bySpeaker` index answers "what happened to speaker X": enrollment outcomes carry the customer's

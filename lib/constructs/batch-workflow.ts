@@ -37,11 +37,17 @@ export interface BatchWorkflowProps {
   /** Table of jobs, per-request outcomes, the job lock and waiting task tokens. */
   readonly batchJobsTable: dynamodb.ITable;
   /**
-   * How long the workflow waits for a job's EventBridge event before describing the job itself: the polling
-   * fallback for events that never arrive (they are best effort). At most one describe per interval and job.
-   * @default Duration.minutes(10)
+   * How often a schedule describes the jobs executions wait for: the polling fallback for Voice ID events that never
+   * arrive (they are best effort). One describe per waited-for job and interval; nothing runs in the executions.
+   * @default Duration.minutes(5)
    */
   readonly pollInterval?: Duration;
+  /**
+   * Longest a wait task waits for its token before it waits again with a new one (which describes the job): it only
+   * matters when a token was lost. Executions pay two state transitions per timeout, so keep it long.
+   * @default Duration.hours(12)
+   */
+  readonly jobWaitTimeout?: Duration;
   /**
    * How long an execution waits before asking again for the job lock another execution holds.
    * @default Duration.minutes(1)
@@ -70,7 +76,8 @@ export interface BatchWorkflowProps {
 }
 
 /** The default `pollInterval`: events normally finish the wait; this bounds how late a lost event makes it. */
-export const DEFAULT_POLL_INTERVAL = Duration.minutes(10);
+export const DEFAULT_POLL_INTERVAL = Duration.minutes(5);
+const DEFAULT_JOB_WAIT_TIMEOUT = Duration.hours(12);
 const DEFAULT_RECORD_RETENTION_DAYS = 365;
 const LAMBDA_DIR = path.join(__dirname, '..', '..', 'lambda', 'batch-workflow');
 
@@ -89,9 +96,10 @@ export class BatchWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: BatchWorkflowProps) {
     super(scope, id);
     const pollInterval = props.pollInterval ?? DEFAULT_POLL_INTERVAL;
+    const jobWaitTimeout = props.jobWaitTimeout ?? DEFAULT_JOB_WAIT_TIMEOUT;
     const lockRetryInterval = props.lockRetryInterval ?? Duration.minutes(1);
     const retentionDays = props.recordRetentionDays ?? DEFAULT_RECORD_RETENTION_DAYS;
-    validate(pollInterval, lockRetryInterval, retentionDays);
+    validate(pollInterval, jobWaitTimeout, lockRetryInterval, retentionDays);
     const stack = Stack.of(this);
     const stateMachineName = props.stateMachineName ?? `${stack.stackName}-batch-workflow`.slice(0, 80);
     // Built from the name, not referenced: the wait function must be allowed to answer the state machine that invokes it.
@@ -114,7 +122,7 @@ export class BatchWorkflow extends Construct {
     });
     grantTableActions(lock, table, ['dynamodb:PutItem', 'dynamodb:DeleteItem']);
 
-    const wait = step('JobWait', 'job-wait-handler.ts', 'Completes the workflow task waiting for a Voice ID batch job once the job ended (events and polling)', Duration.seconds(30), {
+    const wait = step('JobWait', 'job-wait-handler.ts', 'Completes the workflow task waiting for a Voice ID batch job once the job ended (events and polling)', Duration.seconds(60), {
       [BATCH_ENV.batchJobsTableName]: table.tableName,
       [BATCH_ENV.voiceIdDomainId]: props.domain.domainId,
     });
@@ -140,7 +148,7 @@ export class BatchWorkflow extends Construct {
     grantObjects(finish, props.inputBucket, { write: true }, [`*${SUMMARY_SUFFIX}`], 'Writes the summary next to any input; only s3:PutObject, and only keys ending in the summary suffix.');
     this.functions = { prepare, lock, wait, record, finish };
 
-    const definition = this.definition(props, { pollInterval, lockRetryInterval });
+    const definition = this.definition(props, { jobWaitTimeout, lockRetryInterval });
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       logGroupName: props.logGroupNamePrefix === undefined ? undefined : deploymentLogGroupName(this, props.logGroupNamePrefix, 'batch-workflow'),
       retention: logs.RetentionDays.ONE_MONTH,
@@ -163,8 +171,13 @@ export class BatchWorkflow extends Construct {
       description: 'Voice ID batch job events: a trigger to describe the job the workflow waits for',
       // Not detail-type: the documents spell it both "VoiceID" and "VoiceId".
       eventPattern: { source: ['aws.voiceid'], detail: { action: [BATCH_EVENT_ACTIONS.SPEAKER_ENROLLMENT, BATCH_EVENT_ACTIONS.FRAUDSTER_REGISTRATION] } },
-      // Retries are few and short: the poll interval covers an event lost for good.
+      // Retries are few and short: the poll schedule covers an event lost for good.
       targets: [new targets.LambdaFunction(wait, { retryAttempts: 4, maxEventAge: Duration.hours(1) })],
+    });
+    new events.Rule(this, 'PollWaitingJobs', {
+      description: 'The polling fallback: describes the Voice ID jobs executions wait for, once per interval',
+      schedule: events.Schedule.rate(pollInterval),
+      targets: [new targets.LambdaFunction(wait, { retryAttempts: 0 })],
     });
 
     this.alarms = this.createAlarms(props.alarmTopic, props.alarmNamePrefix ?? '');
@@ -206,7 +219,7 @@ export class BatchWorkflow extends Construct {
     }
   }
 
-  private definition(props: BatchWorkflowProps, timing: { pollInterval: Duration; lockRetryInterval: Duration }): sfn.IChainable {
+  private definition(props: BatchWorkflowProps, timing: { jobWaitTimeout: Duration; lockRetryInterval: Duration }): sfn.IChainable {
     const { prepare, lock, wait, record, finish } = this.functions;
     const invoke = (id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultSelector: Record<string, unknown>, resultPath: string | undefined, timeout: Duration) =>
       new tasks.LambdaInvoke(this, id, {
@@ -260,8 +273,8 @@ export class BatchWorkflow extends Construct {
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: sfn.TaskInput.fromObject({ taskToken: sfn.JsonPath.taskToken, 'jobId.$': '$.started.jobId', 'jobType.$': '$.jobType' }),
       resultPath: '$.job',
-      // The polling fallback: no event within the interval, so the task ends and is entered again, which describes the job.
-      taskTimeout: sfn.Timeout.duration(timing.pollInterval),
+      // Only for a token lost for good (the event path and the poll schedule complete it): wait again, which describes the job.
+      taskTimeout: sfn.Timeout.duration(timing.jobWaitTimeout),
     });
     waitForJob.addCatch(waitForJob, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
     waitForJob.addCatch(releaseLockAfterError, { resultPath: '$.error' });
@@ -442,9 +455,12 @@ function stepFunction(scope: Construct, id: string, options: StepFunctionOptions
   return fn;
 }
 
-function validate(pollInterval: Duration, lockRetryInterval: Duration, retentionDays: number): void {
+function validate(pollInterval: Duration, jobWaitTimeout: Duration, lockRetryInterval: Duration, retentionDays: number): void {
   // Voice ID allows 2 TPS for its batch APIs: a poll per minute and job is the most the fallback may take.
-  if (pollInterval.toSeconds() < 60 || pollInterval.toSeconds() > 3600) throw new Error(`BatchWorkflow: pollInterval must be 1 to 60 minutes (got ${pollInterval.toSeconds()} s)`);
+  if (pollInterval.toSeconds() < 60 || pollInterval.toSeconds() > 3600 || pollInterval.toSeconds() % 60 !== 0) {
+    throw new Error(`BatchWorkflow: pollInterval must be whole minutes from 1 to 60 (got ${pollInterval.toSeconds()} s)`);
+  }
+  if (jobWaitTimeout.toSeconds() < 3600 || jobWaitTimeout.toSeconds() > 7 * 24 * 3600) throw new Error(`BatchWorkflow: jobWaitTimeout must be 1 hour to 7 days (got ${jobWaitTimeout.toSeconds()} s)`);
   if (lockRetryInterval.toSeconds() < 10 || lockRetryInterval.toSeconds() > 3600) throw new Error(`BatchWorkflow: lockRetryInterval must be 10 s to 60 minutes (got ${lockRetryInterval.toSeconds()} s)`);
   if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) throw new Error(`BatchWorkflow: recordRetentionDays must be a whole number of days from 1 to 3650 (got ${retentionDays})`);
 }

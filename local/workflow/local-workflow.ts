@@ -85,6 +85,10 @@ export interface LocalWorkflow {
   readonly published: readonly Json[];
   /** What the default bus delivered where. */
   readonly deliveries: readonly BusDelivery[];
+  /** Disables or enables the scheduled rules, as `aws events disable-rule` / `enable-rule` would. */
+  setSchedulesEnabled(enabled: boolean): void;
+  /** How often each scheduled rule has fired. */
+  readonly scheduled: ReadonlyArray<{ readonly ruleId: string; readonly fired: number }>;
   /** Starts an execution directly, as `StartExecution` (or the CLI) does. */
   startExecution(input: unknown): ExecutionRecord;
   /** Puts events on the local default bus: each goes to the targets of the rules it matches. */
@@ -147,9 +151,11 @@ export async function startLocalWorkflow(assemblyDir: string, stack: LocalStack,
   const resolve = (value: unknown) => resolveCfn(value, values);
 
   const definition = JSON.parse(String(resolve(stateMachine.Properties?.DefinitionString))) as Definition;
-  const rules = resources
+  const allRules = resources
     .filter(([, r]) => r.Type === 'AWS::Events::Rule' && (r.Properties?.EventBusName === undefined || r.Properties.EventBusName === 'default'))
-    .map(([id, r]) => ({ id, pattern: resolve(r.Properties?.EventPattern) as Json, targets: resolve(r.Properties?.Targets) as Json[] }));
+    .map(([id, r]) => ({ id, pattern: resolve(r.Properties?.EventPattern) as Json | undefined, schedule: r.Properties?.ScheduleExpression as string | undefined, targets: resolve(r.Properties?.Targets) as Json[] }));
+  const rules = allRules.filter((r) => r.pattern !== undefined) as Array<{ id: string; pattern: Json; targets: Json[] }>;
+  const schedules = allRules.filter((r) => r.schedule !== undefined).map((r) => ({ ...r, everySeconds: rateSeconds(r.id, String(r.schedule)) }));
 
   const tokens: TaskTokens = await startTaskTokenServer();
   const functions = new Map<string, LocalFunction>();
@@ -159,7 +165,7 @@ export async function startLocalWorkflow(assemblyDir: string, stack: LocalStack,
   };
   try {
     // Every function the definition or a rule names, started from its bundled asset with its resolved environment.
-    const named = new Set([...JSON.stringify(definition).matchAll(/function:(\w+)/g), ...JSON.stringify(rules).matchAll(/function:(\w+)/g)].map((m) => m[1]));
+    const named = new Set([...JSON.stringify(definition).matchAll(/function:(\w+)/g), ...JSON.stringify(allRules).matchAll(/function:(\w+)/g)].map((m) => m[1]));
     for (const logicalId of named) {
       const resource = template.Resources[logicalId];
       if (resource?.Type !== 'AWS::Lambda::Function') throw new Error(`${logicalId} is not a function of ${templateFile}`);
@@ -309,43 +315,56 @@ export async function startLocalWorkflow(assemblyDir: string, stack: LocalStack,
     return full;
   };
 
+  const deliverTo = async (ruleId: string, target: Json, event: Json): Promise<BusDelivery> => {
+    const arn = String(target.Arn);
+    if (arn === stateMachineArn) {
+      const execution = startExecution(transformInput(event, target.InputTransformer as Json | undefined));
+      return { rule: ruleId, target: 'STATE_MACHINE', outcome: execution.executionArn };
+    }
+    if (arn.includes(':function:')) {
+      // Lambda's asynchronous invocation: two retries after a function error.
+      let outcome: unknown;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          outcome = await invoke(arn, event);
+          break;
+        } catch (error: unknown) {
+          outcome = { error: (error as Error).name };
+        }
+      }
+      return { rule: ruleId, target: 'LAMBDA', outcome };
+    }
+    // The alarm topic: the local stack has no subscribers, so a delivery is only recorded.
+    if (arn.startsWith('arn:aws:sns:')) return { rule: ruleId, target: 'TOPIC', outcome: arn };
+    throw new Error(`rule ${ruleId} targets ${arn}, which the local bus cannot deliver to`);
+  };
+
   const putEvents = async (events: readonly Json[]): Promise<BusDelivery[]> => {
-    const delivered: BusDelivery[] = [];
-    await Promise.all(
-      events.flatMap((event) =>
-        rules
-          .filter((rule) => matchesPattern(rule.pattern, event))
-          .flatMap((rule) =>
-            rule.targets.map(async (target) => {
-              const arn = String(target.Arn);
-              if (arn === stateMachineArn) {
-                const execution = startExecution(transformInput(event, target.InputTransformer as Json | undefined));
-                delivered.push({ rule: rule.id, target: 'STATE_MACHINE', outcome: execution.executionArn });
-              } else if (arn.includes(':function:')) {
-                // Lambda's asynchronous invocation: two retries after a function error.
-                let outcome: unknown;
-                for (let attempt = 0; attempt < 3; attempt++) {
-                  try {
-                    outcome = await invoke(arn, event);
-                    break;
-                  } catch (error: unknown) {
-                    outcome = { error: (error as Error).name };
-                  }
-                }
-                delivered.push({ rule: rule.id, target: 'LAMBDA', outcome });
-              } else if (arn.startsWith('arn:aws:sns:')) {
-                // The alarm topic: the local stack has no subscribers, so a delivery is only recorded.
-                delivered.push({ rule: rule.id, target: 'TOPIC', outcome: arn });
-              } else {
-                throw new Error(`rule ${rule.id} targets ${arn}, which the local bus cannot deliver to`);
-              }
-            }),
-          ),
-      ),
+    const delivered = await Promise.all(
+      events.flatMap((event) => rules.filter((rule) => matchesPattern(rule.pattern, event)).flatMap((rule) => rule.targets.map((target) => deliverTo(rule.id, target, event)))),
     );
     deliveries.push(...delivered);
     return delivered;
   };
+
+  // Scheduled rules fire at their rate on the local world's time scale, one delivery at a time per rule.
+  const scheduled: Array<{ ruleId: string; fired: number }> = schedules.map((r) => ({ ruleId: r.id, fired: 0 }));
+  let schedulesEnabled = true;
+  const timers = schedules.map((rule, i) => {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || !schedulesEnabled) return;
+      busy = true;
+      scheduled[i].fired++;
+      const event = { version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: LOCAL_ACCOUNT, time: new Date(stack.now()).toISOString(), region: LOCAL_REGION, resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${rule.id}`], detail: {} };
+      void Promise.all(rule.targets.map((target) => deliverTo(rule.id, target, event)))
+        .then((d) => deliveries.push(...d))
+        .catch((e: unknown) => options.onLog?.(`schedule ${rule.id}: ${String(e)}`))
+        .finally(() => (busy = false));
+    }, scaled(rule.everySeconds));
+    timer.unref();
+    return timer;
+  });
 
   return {
     stateMachineArn,
@@ -356,12 +375,24 @@ export async function startLocalWorkflow(assemblyDir: string, stack: LocalStack,
     deliveries,
     startExecution,
     putEvents,
+    scheduled,
+    setSchedulesEnabled: (enabled) => {
+      schedulesEnabled = enabled;
+    },
     stop: async () => {
+      for (const timer of timers) clearInterval(timer);
       voiceId.destroy();
       await Promise.allSettled(executions.map((e) => e.done));
       await stopAll();
     },
   };
+}
+
+/** `rate(5 minutes)` in seconds. */
+function rateSeconds(ruleId: string, expression: string): number {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!match) throw new Error(`rule ${ruleId}: the local bus runs rate() schedules only, not ${expression}`);
+  return Number(match[1]) * { minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86400, days: 86400 }[match[2] as 'minute'];
 }
 
 /** EventBridge's input transformer: `InputPathsMap` paths into the event, substituted into `InputTemplate` as JSON. */

@@ -1,11 +1,12 @@
 /**
- * Which executions wait for which Voice ID job: each task token under the job id in the batch-jobs table
- * (`JOB#<jobId>` / `WAIT#<hash of the token>`: a re-delivered upload's execution waits for the same job), and the Voice ID events already handled (`EVENT#<sourceId>`), so that a re-delivered
+ * Which executions wait for which Voice ID job: each task token in one partition of the batch-jobs table
+ * (`WAITING` / `JOB#<jobId>#<hash of the token>`: a re-delivered upload's execution waits for the same job, and the
+ * poller lists every wait with one query; there are only ever a few, one job per type and domain), and the Voice ID events already handled (`EVENT#<sourceId>`), so that a re-delivered
  * event does nothing twice. Both expire by TTL.
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { BATCH_JOBS_TABLE } from '../../shared/table-definitions';
 import type { JobType } from '../domain/manifest';
 import type { JobWaits, Wait } from '../use-case/await-job';
@@ -22,9 +23,11 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
 }
 
+const WAITING = 'WAITING';
+
 /** Tokens run to 1,024 characters; a sort key need not. */
-function waitKey(taskToken: string): string {
-  return `WAIT#${createHash('sha256').update(taskToken).digest('hex')}`;
+function waitKey(jobId: string, taskToken: string): string {
+  return `JOB#${jobId}#${createHash('sha256').update(taskToken).digest('hex')}`;
 }
 
 export class DynamoDbJobWaits implements JobWaits {
@@ -37,26 +40,41 @@ export class DynamoDbJobWaits implements JobWaits {
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { [PK]: `JOB#${wait.jobId}`, [SK]: waitKey(wait.taskToken), jobType: wait.jobType, taskToken: wait.taskToken, registeredAt: new Date(nowMs).toISOString(), [TTL]: Math.floor(nowMs / 1000) + WAIT_TTL_SECONDS },
+        Item: { [PK]: WAITING, [SK]: waitKey(wait.jobId, wait.taskToken), jobId: wait.jobId, jobType: wait.jobType, taskToken: wait.taskToken, registeredAt: new Date(nowMs).toISOString(), [TTL]: Math.floor(nowMs / 1000) + WAIT_TTL_SECONDS },
       }),
     );
   }
 
-  async find(jobId: string): Promise<Wait[]> {
-    const { Items } = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :wait)',
-        ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-        ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':wait': 'WAIT#' },
-        ConsistentRead: true,
-      }),
-    );
-    return (Items ?? []).filter((item) => typeof item.taskToken === 'string').map((item) => ({ jobId, jobType: item.jobType as JobType, taskToken: item.taskToken as string }));
+  find(jobId: string): Promise<Wait[]> {
+    return this.query(`JOB#${jobId}#`);
+  }
+
+  all(): Promise<Wait[]> {
+    return this.query('JOB#');
   }
 
   async clear(jobId: string, taskToken: string): Promise<void> {
-    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { [PK]: `JOB#${jobId}`, [SK]: waitKey(taskToken) } }));
+    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { [PK]: WAITING, [SK]: waitKey(jobId, taskToken) } }));
+  }
+
+  private async query(prefix: string): Promise<Wait[]> {
+    const waits: Wait[] = [];
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+        ExpressionAttributeValues: { ':pk': WAITING, ':prefix': prefix },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        if (typeof item.taskToken === 'string' && typeof item.jobId === 'string') waits.push({ jobId: item.jobId, jobType: item.jobType as JobType, taskToken: item.taskToken });
+      }
+    }
+    return waits;
   }
 
   async firstDelivery(sourceId: string, nowMs: number): Promise<boolean> {

@@ -5,8 +5,10 @@
  * job id, then the job is described once, and a job that already ended completes the task at once (so an event
  * that arrived before the token was stored loses nothing). Voice ID's batch events only say that something
  * happened to a job ({@link onJobEvent}): the job is described and, if it ended, the stored token completes.
- * Events are best effort, so the Task times out after the poll interval and the workflow calls
- * {@link startWaiting} again with a new token: one describe per interval is the polling fallback.
+ * Events are best effort, so a schedule calls {@link pollWaitingJobs} every poll interval: one describe per waited-for
+ * job, and the waits of a job that ended complete. Neither path costs the execution anything while the job runs
+ * (no state transitions). The Task's own timeout (hours) only catches a token lost for good: the workflow then
+ * waits again with a new token, which describes the job once more.
  * Either way the final status comes from Describe*Job, never from an event.
  */
 import { TERMINAL_JOB_STATUSES } from '../config';
@@ -31,6 +33,8 @@ export interface JobWaits {
   register(wait: Wait, nowMs: number): Promise<void>;
   /** Every execution waiting for the job (a re-delivered upload starts a second one for the same job). */
   find(jobId: string): Promise<Wait[]>;
+  /** Every wait of every job. */
+  all(): Promise<Wait[]>;
   clear(jobId: string, taskToken: string): Promise<void>;
   /** True the first time an event id is seen. */
   firstDelivery(sourceId: string, nowMs: number): Promise<boolean>;
@@ -65,16 +69,41 @@ export async function onJobEvent(event: { readonly jobId: string; readonly sourc
     // No waiting token yet (the event beat the Task) or any more: the Task's own describe finishes it.
     const waits = await deps.waits.find(event.jobId);
     if (waits.length === 0) return 'NOBODY_WAITING';
-    // One describe for all of them: the 2 TPS are shared with every other batch call of the domain.
-    const state = await deps.jobs.describe(waits[0].jobType, event.jobId);
-    if (!isTerminal(state.jobStatus)) return 'STILL_RUNNING';
-    const delivered = await Promise.all(waits.map((wait) => deliver(wait, state, deps)));
-    return delivered.some(Boolean) ? 'COMPLETED_TASKS' : 'TOKENS_STALE';
+    return await completeAllIfEnded(event.jobId, waits, deps);
   } catch (error: unknown) {
     // Let EventBridge's retry of this delivery be handled rather than dropped as a duplicate.
     await deps.waits.forgetDelivery(event.sourceId).catch(() => undefined);
     throw error;
   }
+}
+
+export interface PollResult {
+  readonly jobs: number;
+  readonly describes: number;
+  readonly completedJobs: number;
+}
+
+/**
+ * The polling fallback, on a schedule: every job some execution waits for is described once (they are few: one
+ * active job per type and domain), and the waits of those that ended are completed. Describes run one after the
+ * other: the domain's batch APIs share 2 TPS.
+ */
+export async function pollWaitingJobs(deps: AwaitJobDependencies): Promise<PollResult> {
+  const byJob = new Map<string, Wait[]>();
+  for (const wait of await deps.waits.all()) byJob.set(wait.jobId, [...(byJob.get(wait.jobId) ?? []), wait]);
+  let completedJobs = 0;
+  for (const [jobId, waits] of byJob) {
+    if ((await completeAllIfEnded(jobId, waits, deps)) === 'COMPLETED_TASKS') completedJobs++;
+  }
+  return { jobs: byJob.size, describes: byJob.size, completedJobs };
+}
+
+/** One describe for all the waits of a job: the 2 TPS are shared with every other batch call of the domain. */
+async function completeAllIfEnded(jobId: string, waits: readonly Wait[], deps: AwaitJobDependencies): Promise<'COMPLETED_TASKS' | 'STILL_RUNNING' | 'TOKENS_STALE'> {
+  const state = await deps.jobs.describe(waits[0].jobType, jobId);
+  if (!isTerminal(state.jobStatus)) return 'STILL_RUNNING';
+  const delivered = await Promise.all(waits.map((wait) => deliver(wait, state, deps)));
+  return delivered.some(Boolean) ? 'COMPLETED_TASKS' : 'TOKENS_STALE';
 }
 
 async function completeIfEnded(wait: Wait, deps: AwaitJobDependencies): Promise<WaitOutcome> {

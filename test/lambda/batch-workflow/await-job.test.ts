@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbJobWaits } from '../../../lambda/batch-workflow/adapters/job-waits';
-import { type AwaitJobDependencies, type JobState, onJobEvent, startWaiting } from '../../../lambda/batch-workflow/use-case/await-job';
+import { type AwaitJobDependencies, type JobState, onJobEvent, pollWaitingJobs, startWaiting } from '../../../lambda/batch-workflow/use-case/await-job';
 import { BATCH_JOBS_TABLE } from '../../../lambda/shared/table-definitions';
 import { createTables, type LocalDynamoDb, startLocalDynamoDb } from '../../../local/harness/local-dynamodb';
 
@@ -93,17 +93,26 @@ describe('waiting for a batch job', () => {
     expect(w.completed.map((c) => c.token).sort()).toEqual(['first', 'second']);
   });
 
-  test('no event ever comes: the task timing out and waiting again is the poll, one describe each time', async () => {
+  test('no event ever comes: the poll describes each waited-for job once and completes those that ended', async () => {
     const w = world('abcdefghijklmnopqrstu5');
     expect(await startWaiting({ jobId: 'abcdefghijklmnopqrstu5', jobType: 'SPEAKER_ENROLLMENT', taskToken: 'p1' }, w.deps)).toBe('STILL_RUNNING');
-    w.stale.add('p1'); // Step Functions timed the task out
+    expect(await startWaiting({ jobId: 'abcdefghijklmnopqrstu5', jobType: 'SPEAKER_ENROLLMENT', taskToken: 'p2' }, w.deps)).toBe('STILL_RUNNING');
+    expect(await pollWaitingJobs(w.deps)).toEqual({ jobs: 1, describes: 1, completedJobs: 0 });
     w.end('COMPLETED');
-    expect(await startWaiting({ jobId: 'abcdefghijklmnopqrstu5', jobType: 'SPEAKER_ENROLLMENT', taskToken: 'p2' }, w.deps)).toBe('COMPLETED_TASK');
-    expect(w.describes()).toBe(2);
-    expect(w.completed.map((c) => c.token)).toEqual(['p2']);
-    // The timed-out token is still stored; an event now completes nothing new and forgets it.
-    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu5', sourceId: 'e5' }, w.deps)).toBe('TOKENS_STALE');
-    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu5', sourceId: 'e6' }, w.deps)).toBe('NOBODY_WAITING');
+    expect(await pollWaitingJobs(w.deps)).toEqual({ jobs: 1, describes: 1, completedJobs: 1 });
+    expect(w.completed.map((c) => c.token).sort()).toEqual(['p1', 'p2']);
+    expect(await pollWaitingJobs(w.deps)).toEqual({ jobs: 0, describes: 0, completedJobs: 0 });
+  });
+
+  test('a wait whose task timed out (a lost token) waits again with a new token: the stale one is forgotten', async () => {
+    const w = world('abcdefghijklmnopqrstu7');
+    await startWaiting({ jobId: 'abcdefghijklmnopqrstu7', jobType: 'SPEAKER_ENROLLMENT', taskToken: 'old' }, w.deps);
+    w.stale.add('old');
+    w.end('COMPLETED');
+    expect(await startWaiting({ jobId: 'abcdefghijklmnopqrstu7', jobType: 'SPEAKER_ENROLLMENT', taskToken: 'new' }, w.deps)).toBe('COMPLETED_TASK');
+    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu7', sourceId: 'e7' }, w.deps)).toBe('TOKENS_STALE');
+    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu7', sourceId: 'e8' }, w.deps)).toBe('NOBODY_WAITING');
+    expect(w.completed.map((c) => c.token)).toEqual(['new']);
   });
 
   test('a failure while handling an event lets EventBridge\'s retry of it through', async () => {

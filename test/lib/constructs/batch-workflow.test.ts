@@ -79,12 +79,13 @@ describe('the state machine', () => {
     }
   });
 
-  test('waits with a task token (not by polling per minute), and its timeout is the polling fallback', () => {
+  test('waits with a task token, paying no transition while the job runs; a lost token times out after hours and waits again', () => {
     const wait = states.WaitForJob;
     expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(wait.Parameters).toEqual(expect.objectContaining({ Payload: { 'taskToken.$': '$$.Task.Token', 'jobId.$': '$.started.jobId', 'jobType.$': '$.jobType' } }));
-    expect(wait.TimeoutSeconds).toBe(600);
+    expect(wait.TimeoutSeconds).toBe(12 * 3600);
     expect(wait.Catch?.[0]).toEqual({ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'WaitForJob' });
+    expect(allStates(json.States).filter(([, s]) => s.Type === 'Wait').map(([name]) => name)).toEqual(['WaitForLock']);
   });
 
   test('runs the jobs of a file one at a time, in an inline map, behind the lock', () => {
@@ -131,6 +132,12 @@ describe('the rules', () => {
     const rule = rules.find((r) => JSON.stringify(r.Properties.EventPattern).includes('aws.voiceid'));
     expect(rule?.Properties.EventPattern).toEqual({ source: ['aws.voiceid'], detail: { action: ['BATCH_ENROLLMENT_REQUEST', 'BATCH_REGISTRATION_REQUEST'] } });
     expect(rule?.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^BatchWorkflowJobWaitFunction/), 'Arn'] } })]);
+  });
+
+  test('the polling fallback is a schedule (every 5 minutes) on the wait function, outside the executions', () => {
+    const rule = Object.values(template.findResources('AWS::Events::Rule', { Properties: { ScheduleExpression: Match.anyValue() } })) as Array<{ Properties: { ScheduleExpression: string; Targets: unknown[] } }>;
+    expect(rule.map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(5 minutes)']);
+    expect(rule[0].Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^BatchWorkflowJobWaitFunction/), 'Arn'] } })]);
   });
 
   test('the input bucket sends its events to EventBridge (natively, no custom resource)', () => {
@@ -182,7 +189,7 @@ test('alarms on failed, timed-out and aborted executions and on event-handling e
 });
 
 describe('props are checked at synth', () => {
-  function workflow(props: { pollInterval?: Duration; lockRetryInterval?: Duration; recordRetentionDays?: number }) {
+  function workflow(props: { pollInterval?: Duration; jobWaitTimeout?: Duration; lockRetryInterval?: Duration; recordRetentionDays?: number }) {
     const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-west-2' } });
     const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-2:123456789012:key/11111111-2222-3333-4444-555555555555');
     return () =>
@@ -198,7 +205,8 @@ describe('props are checked at synth', () => {
   }
 
   test.each([
-    [{ pollInterval: Duration.seconds(30) }, /pollInterval must be 1 to 60 minutes \(got 30 s\)/],
+    [{ pollInterval: Duration.seconds(30) }, /pollInterval must be whole minutes from 1 to 60 \(got 30 s\)/],
+    [{ jobWaitTimeout: Duration.minutes(10) }, /jobWaitTimeout must be 1 hour to 7 days/],
     [{ lockRetryInterval: Duration.seconds(1) }, /lockRetryInterval must be 10 s to 60 minutes/],
     [{ recordRetentionDays: 0 }, /recordRetentionDays must be a whole number of days from 1 to 3650 \(got 0\)/],
   ])('%j is refused, naming the prop and the range', (props, message) => {

@@ -15,7 +15,7 @@ import { type BatchWorkflowStack, startBatchWorkflowStack } from '../../../local
 import type { ExecutionRecord } from '../../../local/workflow/local-workflow';
 
 const ASSEMBLY = path.join(__dirname, '..', '..', '..', 'cdk.out');
-/** Emulated seconds per real second: a 10-minute poll interval is 1 s, a minute's wait for the lock 100 ms. */
+/** Emulated seconds per real second: the 5-minute poll schedule fires every 0.5 s, a minute's wait for the lock is 100 ms. */
 const TIME_SCALE = 600;
 let world: BatchWorkflowStack;
 let voiceId: VoiceIDClient;
@@ -49,6 +49,7 @@ beforeEach(async () => {
   await world.stack.control.clearFaults();
   await world.stack.control.dropEvents(false);
   await world.stack.control.setClockSpeed(TIME_SCALE);
+  world.workflow.setSchedulesEnabled(true);
 });
 
 const inputBucket = () => world.stack.buckets.batchInput;
@@ -84,8 +85,9 @@ describe('the batch workflow (synthesized definition, bundled functions, emulato
   });
 
   test('a clean upload: validated, one job started and waited for through its event, every speaker recorded, a summary and a completion event', async () => {
-    // Slow enough that the job is still running when the wait starts: its end event must finish the wait.
+    // Slow enough that the job is still running when the wait starts, and no poll: its end event must finish the wait.
     await world.stack.control.setClockSpeed(60);
+    world.workflow.setSchedulesEnabled(false);
     const execution = await upload('enrollment/clean.csv', 'speakerId,audio key\nC1001,audio/ana.wav\nC1002,audio/ben.wav\n');
     const done = await execution.done;
     expect(done.status).toBe('SUCCEEDED');
@@ -185,13 +187,16 @@ describe('the batch workflow (synthesized definition, bundled functions, emulato
     expect(count(done.tasksRun, 'StartSpeakerEnrollmentJob')).toBe(3);
   });
 
-  test('a completion event that never arrives: the poll interval ends the wait and the describe finds the job ended', async () => {
+  test('job events that never arrive: the poll schedule describes the job and ends the wait, the execution pays nothing extra', async () => {
     await world.stack.control.setClockSpeed(60);
     const { dropped } = await world.stack.control.dropEvents(true);
+    const polls = world.workflow.deliveries.length;
     const done = await (await upload('enrollment/no-events.csv', 'C7001,audio/ben.wav\n')).done;
     expect(done.status).toBe('SUCCEEDED');
-    // The wait timed out at least once and was entered again: that describe found the job ended.
-    expect(count(done.tasksRun, 'WaitForJob')).toBeGreaterThanOrEqual(2);
+    // One wait, completed from outside: no timeout, no second entry.
+    expect(count(done.tasksRun, 'WaitForJob')).toBe(1);
+    const pollDeliveries = world.workflow.deliveries.slice(polls).filter((d) => d.rule.startsWith('BatchWorkflowPollWaitingJobs'));
+    expect(pollDeliveries.map((d) => d.outcome)).toContainEqual({ jobs: 1, describes: 1, completedJobs: 1 });
     // Both of the job's events (submitted, ended) were lost.
     expect((await world.stack.control.dropEvents(true)).dropped).toBe(dropped + 2);
   });
