@@ -10,6 +10,7 @@ export const BATCH_ENV = {
   voiceIdDomainId: 'VOICE_ID_DOMAIN_ID',
   recordRetentionDays: 'BATCH_RECORD_RETENTION_DAYS',
   audioInspectionConcurrency: 'AUDIO_INSPECTION_CONCURRENCY',
+  pollIntervalSeconds: 'POLL_INTERVAL_SECONDS',
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;
 

@@ -27,6 +27,9 @@ const deps: AwaitJobDependencies = {
   now: () => Date.now(),
 };
 
+// A job none of whose events arrived within one poll interval of the wait's start is polled from then on.
+const pollGraceMs = env.requiredInteger(BATCH_ENV.pollIntervalSeconds, { min: 60, max: 3600 }) * 1000;
+
 const JOB_ID = z.string().check(z.regex(/^[a-zA-Z0-9]{22}$/));
 const WaitTask = z.object({ taskToken: z.string().check(z.minLength(1), z.maxLength(1024)), jobId: JOB_ID, jobType: z.enum(JOB_TYPES) });
 const VoiceIdBatchEvent = z.object({
@@ -58,7 +61,7 @@ export async function handler(event: unknown): Promise<{ outcome: WaitOutcome | 
     return { outcome };
   }
   if (ScheduledEvent.safeParse(event).success) {
-    const polled = await pollWaitingJobs(deps);
+    const polled = await pollWaitingJobs(deps, pollGraceMs);
     if (polled.jobs > 0) logger.info('Polled the batch jobs executions wait for', { ...polled });
     return polled;
   }

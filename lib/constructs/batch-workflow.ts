@@ -37,8 +37,9 @@ export interface BatchWorkflowProps {
   /** Table of jobs, per-request outcomes, the job lock and waiting task tokens. */
   readonly batchJobsTable: dynamodb.ITable;
   /**
-   * How often a schedule describes the jobs executions wait for: the polling fallback for Voice ID events that never
-   * arrive (they are best effort). One describe per waited-for job and interval; nothing runs in the executions.
+   * How often a schedule looks at the jobs executions wait for: the polling fallback for Voice ID events that never
+   * arrive (they are best effort). A job none of whose events arrived within an interval of the wait's start is
+   * described once per interval; a job whose events arrive is left to them. Nothing runs in the executions.
    * @default Duration.minutes(5)
    */
   readonly pollInterval?: Duration;
@@ -125,8 +126,9 @@ export class BatchWorkflow extends Construct {
     const wait = step('JobWait', 'job-wait-handler.ts', 'Completes the workflow task waiting for a Voice ID batch job once the job ended (events and polling)', Duration.seconds(60), {
       [BATCH_ENV.batchJobsTableName]: table.tableName,
       [BATCH_ENV.voiceIdDomainId]: props.domain.domainId,
+      [BATCH_ENV.pollIntervalSeconds]: String(pollInterval.toSeconds()),
     });
-    grantTableActions(wait, table, ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem']);
+    grantTableActions(wait, table, ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DeleteItem']);
     props.domain.grantDescribeJobs(wait);
     iam.Grant.addToPrincipal({ grantee: wait, actions: ['states:SendTaskSuccess'], resourceArns: [stateMachineArn] });
 

@@ -66,7 +66,7 @@ export class BatchJobRunner {
       .then((p) => {
         this.prepared.set(job.jobId, p);
         const requests = p.ok ? p.requests.length : 0;
-        job.completesAt = job.createdAt + Math.max(TIMING.jobMinimumMs, TIMING.jobPerRequestMs * requests);
+        job.completesAt = job.createdAt + (this.ctx().jobDurationMs ?? Math.max(TIMING.jobMinimumMs, TIMING.jobPerRequestMs * requests));
         this.ctx().markDirty();
       });
     this.preparing.set(job.jobId, work);

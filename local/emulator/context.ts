@@ -24,6 +24,8 @@ export interface ServiceContext {
   readonly log: (line: string) => void;
   /** Emits Voice ID's EventBridge event of a batch job that was submitted or ended. */
   readonly emitJobEvent: (job: JobRecord) => void;
+  /** A fixed emulated duration for batch jobs launched from now on (control API), instead of the per-request one. */
+  readonly jobDurationMs?: number;
   /** Whether a job started by `operation` is to fail (an injected JOB_FAILURE fault). */
   readonly takeJobFailure: (operation: string) => boolean;
 }

@@ -77,6 +77,7 @@ const quotaSchema = z
   .strict();
 
 const eventsSchema = z.object({ drop: z.boolean() }).strict();
+const jobsSchema = z.object({ durationSeconds: z.number().min(0).max(30 * 24 * 3600).nullable() }).strict();
 
 const clockSchema = z
   .object({ advanceSeconds: z.number().min(0).optional(), speed: z.number().min(0).optional() })
@@ -109,6 +110,12 @@ export async function handleControl(service: VoiceIdService, method: string, pat
   const route = `${method} ${parts[0] ?? ''}`;
   try {
     if (route === 'GET health') return { status: 200, body: { status: 'ok', now: new Date(service.clock.now()).toISOString() } };
+    if (route === 'POST jobs') {
+      // Simulated long jobs: every job started from now on takes this long in emulated time (null: by its size).
+      const { durationSeconds } = parse(jobsSchema, body);
+      service.jobDurationMs = durationSeconds === null ? undefined : durationSeconds * 1000;
+      return { status: 200, body: { durationSeconds } };
+    }
     if (route === 'GET events' || route === 'POST events') {
       // Best-effort delivery made worse on purpose: `{ drop: true }` loses every event until `{ drop: false }`.
       if (method === 'POST') service.events.dropping = parse(eventsSchema, body).drop;

@@ -149,6 +149,11 @@ export class EmulatorControl {
     return this.call('POST', 'events', { drop });
   }
 
+  /** Every batch job started from now on takes this many emulated seconds (null: a duration by its size). */
+  async setJobDuration(durationSeconds: number | null): Promise<void> {
+    await this.call('POST', 'jobs', { durationSeconds });
+  }
+
   async requestCounts(): Promise<Record<string, number>> {
     return (await this.call<{ requests: Record<string, number> }>('GET', 'requests')).requests;
   }

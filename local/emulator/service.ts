@@ -36,6 +36,8 @@ export class VoiceIdService {
   readonly s3: S3Store;
   readonly jobs: BatchJobRunner;
   readonly events: EventEmitter;
+  /** Set through the control API to simulate long jobs. */
+  jobDurationMs?: number;
   world: World = emptyWorld();
   private readonly validator = new ModelValidator(this.model);
   private readonly stateFile?: StateFile;
@@ -69,6 +71,7 @@ export class VoiceIdService {
       launchJob: (job) => this.jobs.launch(job),
       markDirty: () => this.markDirty(),
       log: this.options.log,
+      jobDurationMs: this.jobDurationMs,
       takeJobFailure: (operation) => this.faults.takeJobFailure(operation),
       emitJobEvent: (job) => this.events.emit(batchJobEvent(this.options, job, this.clock.now())),
     };

@@ -84,9 +84,15 @@ export async function startLocalFunction(fn: BundledFunction, options: LocalFunc
     initMs,
     invoke: (event) =>
       new Promise<InvocationResult>((resolve) => {
+        // A stopped function answers as Lambda's runtime would for a dead sandbox, never by crashing the caller.
+        if (!child.connected) return resolve({ error: { name: 'Runtime.ExitError', message: 'function process is not running' }, durationMs: 0 });
         const id = nextId++;
         pending.set(id, resolve);
-        child.send({ type: 'invoke', id, event, clockOffsetMs: clockOffset() });
+        child.send({ type: 'invoke', id, event, clockOffsetMs: clockOffset() }, (error) => {
+          if (!error) return;
+          pending.delete(id);
+          resolve({ error: { name: 'Runtime.ExitError', message: error.message }, durationMs: 0 });
+        });
       }),
     stop: () =>
       new Promise<void>((resolve) => {

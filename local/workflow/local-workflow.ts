@@ -89,6 +89,8 @@ export interface LocalWorkflow {
   setSchedulesEnabled(enabled: boolean): void;
   /** How often each scheduled rule has fired. */
   readonly scheduled: ReadonlyArray<{ readonly ruleId: string; readonly fired: number }>;
+  /** The bundled function whose logical id starts with `prefix` (e.g. `BatchWorkflowPrepareFunction`), as the workflow runs it. */
+  functionNamed(prefix: string): LocalFunction;
   /** Starts an execution directly, as `StartExecution` (or the CLI) does. */
   startExecution(input: unknown): ExecutionRecord;
   /** Puts events on the local default bus: each goes to the targets of the rules it matches. */
@@ -376,6 +378,11 @@ export async function startLocalWorkflow(assemblyDir: string, stack: LocalStack,
     startExecution,
     putEvents,
     scheduled,
+    functionNamed: (prefix) => {
+      const found = [...functions].find(([logicalId]) => logicalId.startsWith(prefix));
+      if (!found) throw new Error(`no function of the workflow starts with ${prefix}`);
+      return found[1];
+    },
     setSchedulesEnabled: (enabled) => {
       schedulesEnabled = enabled;
     },

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { BATCH_JOBS_TABLE } from '../../shared/table-definitions';
 import type { JobType } from '../domain/manifest';
 import type { JobWaits, Wait } from '../use-case/await-job';
@@ -71,7 +71,9 @@ export class DynamoDbJobWaits implements JobWaits {
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        if (typeof item.taskToken === 'string' && typeof item.jobId === 'string') waits.push({ jobId: item.jobId, jobType: item.jobType as JobType, taskToken: item.taskToken });
+        if (typeof item.taskToken === 'string' && typeof item.jobId === 'string') {
+          waits.push({ jobId: item.jobId, jobType: item.jobType as JobType, taskToken: item.taskToken, registeredAtMs: Date.parse(String(item.registeredAt)) || 0 });
+        }
       }
     }
     return waits;
@@ -92,6 +94,17 @@ export class DynamoDbJobWaits implements JobWaits {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  async recordJobEvent(jobId: string, nowMs: number): Promise<void> {
+    await this.documents.send(
+      new PutCommand({ TableName: this.tableName, Item: { [PK]: `JOB#${jobId}`, [SK]: 'EVENT_SEEN', receivedAt: new Date(nowMs).toISOString(), [TTL]: Math.floor(nowMs / 1000) + WAIT_TTL_SECONDS } }),
+    );
+  }
+
+  async jobEventSeen(jobId: string): Promise<boolean> {
+    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: `JOB#${jobId}`, [SK]: 'EVENT_SEEN' }, ConsistentRead: true }));
+    return Item !== undefined;
   }
 
   /** Forgets a delivery whose handling failed, so that EventBridge's retry of it is handled. */

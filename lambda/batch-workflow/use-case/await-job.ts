@@ -5,10 +5,12 @@
  * job id, then the job is described once, and a job that already ended completes the task at once (so an event
  * that arrived before the token was stored loses nothing). Voice ID's batch events only say that something
  * happened to a job ({@link onJobEvent}): the job is described and, if it ended, the stored token completes.
- * Events are best effort, so a schedule calls {@link pollWaitingJobs} every poll interval: one describe per waited-for
- * job, and the waits of a job that ended complete. Neither path costs the execution anything while the job runs
- * (no state transitions). The Task's own timeout (hours) only catches a token lost for good: the workflow then
- * waits again with a new token, which describes the job once more.
+ * Events are best effort, so a schedule calls {@link pollWaitingJobs} every poll interval. Voice ID sends an event when
+ * a job is submitted: a job whose events arrive is left to them (the event path makes no periodic call, however long
+ * the job runs); a job none of whose events arrived within a poll interval of the wait's start is described once per
+ * interval (the fallback). Neither path costs the execution anything while the job runs (no state transitions). A
+ * job whose submitted event arrived but whose end event is lost is caught by the wait Task's own timeout (hours):
+ * the workflow then waits again with a new token, which describes the job once more.
  * Either way the final status comes from Describe*Job, never from an event.
  */
 import { TERMINAL_JOB_STATUSES } from '../config';
@@ -18,6 +20,8 @@ export interface Wait {
   readonly jobId: string;
   readonly jobType: JobType;
   readonly taskToken: string;
+  /** When the wait started (epoch ms); set by the store. */
+  readonly registeredAtMs?: number;
 }
 
 /** A job as the workflow reads it; what the waiting Task's output is. */
@@ -38,6 +42,9 @@ export interface JobWaits {
   clear(jobId: string, taskToken: string): Promise<void>;
   /** True the first time an event id is seen. */
   firstDelivery(sourceId: string, nowMs: number): Promise<boolean>;
+  /** Remembers that an event about the job arrived (its events reach this account's bus). */
+  recordJobEvent(jobId: string, nowMs: number): Promise<void>;
+  jobEventSeen(jobId: string): Promise<boolean>;
   forgetDelivery(sourceId: string): Promise<void>;
 }
 
@@ -66,6 +73,8 @@ export type EventOutcome = 'COMPLETED_TASKS' | 'STILL_RUNNING' | 'TOKENS_STALE' 
 export async function onJobEvent(event: { readonly jobId: string; readonly sourceId: string }, deps: AwaitJobDependencies): Promise<EventOutcome> {
   if (!(await deps.waits.firstDelivery(event.sourceId, deps.now()))) return 'DUPLICATE';
   try {
+    // Even when nobody waits yet (the submitted event usually beats the wait): the poller then leaves the job to its events.
+    await deps.waits.recordJobEvent(event.jobId, deps.now());
     // No waiting token yet (the event beat the Task) or any more: the Task's own describe finishes it.
     const waits = await deps.waits.find(event.jobId);
     if (waits.length === 0) return 'NOBODY_WAITING';
@@ -78,24 +87,32 @@ export async function onJobEvent(event: { readonly jobId: string; readonly sourc
 }
 
 export interface PollResult {
+  /** Jobs some execution waits for. */
   readonly jobs: number;
+  /** Of those, the ones left to their events (an event about them arrived) or too recent to judge. */
+  readonly leftToEvents: number;
   readonly describes: number;
   readonly completedJobs: number;
 }
 
 /**
- * The polling fallback, on a schedule: every job some execution waits for is described once (they are few: one
- * active job per type and domain), and the waits of those that ended are completed. Describes run one after the
- * other: the domain's batch APIs share 2 TPS.
+ * The polling fallback, on a schedule: every job some execution has waited for longer than `graceMs` without any of
+ * its events arriving is described once (they are few: one active job per type and domain), and the waits of those
+ * that ended are completed. Describes run one after the other: the domain's batch APIs share 2 TPS.
  */
-export async function pollWaitingJobs(deps: AwaitJobDependencies): Promise<PollResult> {
+export async function pollWaitingJobs(deps: AwaitJobDependencies, graceMs: number): Promise<PollResult> {
   const byJob = new Map<string, Wait[]>();
   for (const wait of await deps.waits.all()) byJob.set(wait.jobId, [...(byJob.get(wait.jobId) ?? []), wait]);
   let completedJobs = 0;
+  let describes = 0;
+  const now = deps.now();
   for (const [jobId, waits] of byJob) {
+    const oldest = Math.min(...waits.map((w) => w.registeredAtMs ?? 0));
+    if (now - oldest < graceMs || (await deps.waits.jobEventSeen(jobId))) continue;
+    describes++;
     if ((await completeAllIfEnded(jobId, waits, deps)) === 'COMPLETED_TASKS') completedJobs++;
   }
-  return { jobs: byJob.size, describes: byJob.size, completedJobs };
+  return { jobs: byJob.size, leftToEvents: byJob.size - describes, describes, completedJobs };
 }
 
 /** One describe for all the waits of a job: the 2 TPS are shared with every other batch call of the domain. */

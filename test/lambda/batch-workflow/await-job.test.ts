@@ -93,15 +93,28 @@ describe('waiting for a batch job', () => {
     expect(w.completed.map((c) => c.token).sort()).toEqual(['first', 'second']);
   });
 
-  test('no event ever comes: the poll describes each waited-for job once and completes those that ended', async () => {
+  test('no event ever comes: once the wait is older than the grace, the poll describes the job once per run and completes its waits when it ended', async () => {
     const w = world('abcdefghijklmnopqrstu5');
     expect(await startWaiting({ jobId: 'abcdefghijklmnopqrstu5', jobType: 'SPEAKER_ENROLLMENT', taskToken: 'p1' }, w.deps)).toBe('STILL_RUNNING');
     expect(await startWaiting({ jobId: 'abcdefghijklmnopqrstu5', jobType: 'SPEAKER_ENROLLMENT', taskToken: 'p2' }, w.deps)).toBe('STILL_RUNNING');
-    expect(await pollWaitingJobs(w.deps)).toEqual({ jobs: 1, describes: 1, completedJobs: 0 });
+    // Within the grace: the submitted event may still come.
+    expect(await pollWaitingJobs(w.deps, 60_000)).toEqual({ jobs: 1, leftToEvents: 1, describes: 0, completedJobs: 0 });
+    expect(await pollWaitingJobs(w.deps, 0)).toEqual({ jobs: 1, leftToEvents: 0, describes: 1, completedJobs: 0 });
     w.end('COMPLETED');
-    expect(await pollWaitingJobs(w.deps)).toEqual({ jobs: 1, describes: 1, completedJobs: 1 });
+    expect(await pollWaitingJobs(w.deps, 0)).toEqual({ jobs: 1, leftToEvents: 0, describes: 1, completedJobs: 1 });
     expect(w.completed.map((c) => c.token).sort()).toEqual(['p1', 'p2']);
-    expect(await pollWaitingJobs(w.deps)).toEqual({ jobs: 0, describes: 0, completedJobs: 0 });
+    expect(await pollWaitingJobs(w.deps, 0)).toEqual({ jobs: 0, leftToEvents: 0, describes: 0, completedJobs: 0 });
+  });
+
+  test('a job whose events arrive is left to them by the poll, however long it runs (even when its submitted event came before the wait)', async () => {
+    const w = world('abcdefghijklmnopqrstu8');
+    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu8', sourceId: 'submitted-8' }, w.deps)).toBe('NOBODY_WAITING');
+    await startWaiting({ jobId: 'abcdefghijklmnopqrstu8', jobType: 'SPEAKER_ENROLLMENT', taskToken: 't8' }, w.deps);
+    const describes = w.describes();
+    for (let i = 0; i < 3; i++) expect(await pollWaitingJobs(w.deps, 0)).toEqual({ jobs: 1, leftToEvents: 1, describes: 0, completedJobs: 0 });
+    expect(w.describes()).toBe(describes);
+    w.end('COMPLETED');
+    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu8', sourceId: 'ended-8' }, w.deps)).toBe('COMPLETED_TASKS');
   });
 
   test('a wait whose task timed out (a lost token) waits again with a new token: the stale one is forgotten', async () => {

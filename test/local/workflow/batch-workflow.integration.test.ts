@@ -49,6 +49,7 @@ beforeEach(async () => {
   await world.stack.control.clearFaults();
   await world.stack.control.dropEvents(false);
   await world.stack.control.setClockSpeed(TIME_SCALE);
+  await world.stack.control.setJobDuration(null);
   world.workflow.setSchedulesEnabled(true);
 });
 
@@ -85,8 +86,8 @@ describe('the batch workflow (synthesized definition, bundled functions, emulato
   });
 
   test('a clean upload: validated, one job started and waited for through its event, every speaker recorded, a summary and a completion event', async () => {
-    // Slow enough that the job is still running when the wait starts, and no poll: its end event must finish the wait.
-    await world.stack.control.setClockSpeed(60);
+    // Long enough that the job is still running when the wait starts, and no poll: its end event must finish the wait.
+    await world.stack.control.setJobDuration(120);
     world.workflow.setSchedulesEnabled(false);
     const execution = await upload('enrollment/clean.csv', 'speakerId,audio key\nC1001,audio/ana.wav\nC1002,audio/ben.wav\n');
     const done = await execution.done;
@@ -157,7 +158,7 @@ describe('the batch workflow (synthesized definition, bundled functions, emulato
   });
 
   test('two uploads at once: their jobs run one after the other (the second waits for the lock), both succeed', async () => {
-    await world.stack.control.setClockSpeed(60);
+    await world.stack.control.setJobDuration(120);
     const [a, b] = await Promise.all([upload('enrollment/together-a.csv', 'C4001,audio/dan.wav\n'), upload('enrollment/together-b.csv', 'C4002,audio/ana.wav\n')]);
     const [doneA, doneB] = await Promise.all([a.done, b.done]);
     expect([doneA.status, doneB.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
@@ -188,7 +189,8 @@ describe('the batch workflow (synthesized definition, bundled functions, emulato
   });
 
   test('job events that never arrive: the poll schedule describes the job and ends the wait, the execution pays nothing extra', async () => {
-    await world.stack.control.setClockSpeed(60);
+    // A job of 10 emulated minutes: still running when the wait starts, longer than the poll's grace.
+    await world.stack.control.setJobDuration(600);
     const { dropped } = await world.stack.control.dropEvents(true);
     const polls = world.workflow.deliveries.length;
     const done = await (await upload('enrollment/no-events.csv', 'C7001,audio/ben.wav\n')).done;
@@ -196,7 +198,10 @@ describe('the batch workflow (synthesized definition, bundled functions, emulato
     // One wait, completed from outside: no timeout, no second entry.
     expect(count(done.tasksRun, 'WaitForJob')).toBe(1);
     const pollDeliveries = world.workflow.deliveries.slice(polls).filter((d) => d.rule.startsWith('BatchWorkflowPollWaitingJobs'));
-    expect(pollDeliveries.map((d) => d.outcome)).toContainEqual({ jobs: 1, describes: 1, completedJobs: 1 });
+    expect(pollDeliveries.map((d) => d.outcome)).toContainEqual({ jobs: 1, leftToEvents: 0, describes: 1, completedJobs: 1 });
+    // No describe before the grace (one poll interval) was over, then at most one per interval.
+    const describes = pollDeliveries.map((d) => (d.outcome as { describes: number }).describes);
+    expect(describes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(3);
     // Both of the job's events (submitted, ended) were lost.
     expect((await world.stack.control.dropEvents(true)).dropped).toBe(dropped + 2);
   });
