@@ -107,12 +107,8 @@ async function text(s3: S3Client, bucket: string, key: string): Promise<string> 
 async function validationVersusFloor(world: BatchWorkflowStack): Promise<WorkflowBenchResults['validation']> {
   const bucket = world.stack.buckets.batchInput;
   const wav = encodeWav([new Float32Array(4000)], 8000);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: INSPECTION_CONCURRENCY }, async () => {
-      for (let i = next++; i < SPEAKERS; i = next++) await world.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `bench/audio/${i}.wav`, Body: wav }));
-    }),
-  );
+  // One at a time: s3rver writes each object to disk and answers InternalError under parallel writes.
+  for (let i = 0; i < SPEAKERS; i++) await world.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `bench/audio/${i}.wav`, Body: wav }));
   const csv = `${Array.from({ length: SPEAKERS }, (_, i) => `S${i},bench/audio/${i}.wav`).join('\n')}\n`;
   await world.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'bench/speakers-10000.csv', Body: csv }));
 

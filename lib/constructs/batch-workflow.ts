@@ -114,7 +114,8 @@ export class BatchWorkflow extends Construct {
       [BATCH_ENV.inputBucket]: props.inputBucket.bucketName,
     });
     // Any key: a manifest names its audio by key, and manifests may be uploaded anywhere a direct start points.
-    grantObjects(prepare, props.inputBucket, { read: true }, ['*'], 'Validation reads the uploaded manifest and the first 4 KB of every audio object it names, which may have any key; only s3:GetObject.');
+    // The version an upload event names (the bucket is versioned), and ListBucket so a missing audio key is a 404 to report.
+    grantObjects(prepare, props.inputBucket, { read: true, readVersions: true, list: true }, ['*'], 'Validation reads the uploaded manifest (the version its event names) and the first 4 KB of every audio object it names, which may have any key; only s3:GetObject and s3:GetObjectVersion.');
     grantObjects(prepare, props.inputBucket, { write: true }, [`${JOBS_PREFIX}*`, `*${VALIDATION_REPORT_SUFFIX}`], `Writes Voice ID's manifests under ${JOBS_PREFIX} and a validation report next to any input; only s3:PutObject, and only those keys.`);
 
     const lock = step('JobLock', 'job-lock-handler.ts', 'Takes and releases the one-active-job-per-type lock of the Voice ID domain', Duration.seconds(20), {
@@ -139,8 +140,8 @@ export class BatchWorkflow extends Construct {
       [BATCH_ENV.recordRetentionDays]: String(retentionDays),
     });
     grantObjects(record, props.inputBucket, { read: true }, [`${JOBS_PREFIX}*`], `Reads the Voice ID manifests the workflow wrote under ${JOBS_PREFIX}; only s3:GetObject.`);
-    grantObjects(record, props.outputBucket, { read: true }, [`${JOB_OUTPUT_PREFIX}/*`], `Reads Voice ID's output files, named <job id>/<manifest>.out under ${JOB_OUTPUT_PREFIX}/; only s3:GetObject.`);
-    grantTableActions(record, table, ['dynamodb:BatchWriteItem', 'dynamodb:PutItem']);
+    grantObjects(record, props.outputBucket, { read: true, list: true }, [`${JOB_OUTPUT_PREFIX}/*`], `Reads Voice ID's output files, named <job id>/<manifest>.out under ${JOB_OUTPUT_PREFIX}/; only s3:GetObject.`);
+    grantTableActions(record, table, ['dynamodb:BatchWriteItem']);
 
     const finish = step('FinishBatch', 'finish-handler.ts', 'Writes the summary of a batch next to its input', Duration.minutes(2), {
       [BATCH_ENV.inputBucket]: props.inputBucket.bucketName,

@@ -24,20 +24,30 @@ export function grantTableActions(grantee: iam.IGrantable, table: dynamodb.ITabl
 }
 
 /**
- * Reading (`s3:GetObject`) and/or writing (`s3:PutObject`) the objects whose keys match `keyPatterns`, with the
- * bucket's key through S3 only. Key patterns with a wildcard are acknowledged for cdk-nag, with `reason`.
+ * Reading (`s3:GetObject`, and `s3:GetObjectVersion` for a versioned bucket) and/or writing (`s3:PutObject`) the
+ * objects whose keys match `keyPatterns`, with the bucket's key through S3 only. `list` adds `s3:ListBucket` on the
+ * bucket, without which S3 answers a missing key with 403 instead of 404. Key patterns with a wildcard are
+ * acknowledged for cdk-nag, with `reason`.
  */
-export function grantObjects(grantee: iam.IGrantable, bucket: s3.IBucket, access: { read?: boolean; write?: boolean }, keyPatterns: readonly string[], reason: string): void {
-  const actions = [...(access.read ? ['s3:GetObject'] : []), ...(access.write ? ['s3:PutObject'] : [])];
+export function grantObjects(
+  grantee: iam.IGrantable,
+  bucket: s3.IBucket,
+  access: { read?: boolean; readVersions?: boolean; write?: boolean; list?: boolean },
+  keyPatterns: readonly string[],
+  reason: string,
+): void {
+  const actions = [...(access.read ? ['s3:GetObject'] : []), ...(access.readVersions ? ['s3:GetObjectVersion'] : []), ...(access.write ? ['s3:PutObject'] : [])];
   iam.Grant.addToPrincipal({ grantee, actions, resourceArns: keyPatterns.map((pattern) => bucket.arnForObjects(pattern)) });
+  if (access.list) iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [bucket.bucketArn] });
   if (bucket.encryptionKey) {
     iam.Grant.addToPrincipal({
       grantee,
-      actions: [...(access.read || access.write ? ['kms:Decrypt'] : []), ...(access.write ? ['kms:GenerateDataKey'] : [])],
+      actions: ['kms:Decrypt', ...(access.write ? ['kms:GenerateDataKey'] : [])],
       resourceArns: [bucket.encryptionKey.keyArn],
       conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(bucket).region}.amazonaws.com` } },
     });
   }
   const principal = grantee.grantPrincipal;
-  if (principal instanceof iam.Role) acknowledgeObjectKeyWildcards(principal, keyPatterns.filter((p) => p.includes('*')), reason);
+  const wildcards = keyPatterns.filter((p) => p.includes('*'));
+  if (principal instanceof iam.Role && wildcards.length > 0) acknowledgeObjectKeyWildcards(principal, { bucket, keyPatterns: wildcards, actions }, reason);
 }

@@ -1,25 +1,33 @@
 import { CfnResource, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { IConstruct } from 'constructs';
 
-const METADATA_TYPE = 'voice-id-connect:object-key-wildcards';
-
-interface KeyWildcards {
+/** One grant whose object-key wildcards are acknowledged: the bucket, the key patterns and the actions granted on them. */
+export interface ObjectKeyWildcards {
+  readonly bucket: s3.IBucket;
   readonly keyPatterns: readonly string[];
+  readonly actions: readonly string[];
+}
+
+interface Registration extends ObjectKeyWildcards {
   readonly reason: string;
 }
 
+const registrations = new WeakMap<IConstruct, Registration[]>();
+
 /**
- * Acknowledges cdk-nag's AwsSolutions-IAM5 finding for S3 object ARNs that end in one of `keyPatterns`
- * (`voice-id-jobs/*`, `*.summary.txt`) in the policies under `scope`, and for nothing else.
+ * Acknowledges cdk-nag's AwsSolutions-IAM5 finding for exactly the statements of `scope`'s policies that grant only
+ * `wildcards.actions` on `<wildcards.bucket>/<pattern>`, and for nothing else (another bucket, another action or
+ * another key pattern in the same role is still reported).
  *
  * cdk-nag names such a finding by the flattened resource, and a bucket from another stack flattens to its
  * cross-stack reference, which only exists once the app is synthesized: the acknowledgement cannot be written
  * at construction. {@link ObjectKeyAcknowledgements} writes it at validation, before cdk-nag runs.
  */
-export function acknowledgeObjectKeyWildcards(scope: IConstruct, keyPatterns: readonly string[], reason: string): void {
-  scope.node.addMetadata(METADATA_TYPE, { keyPatterns, reason } satisfies KeyWildcards);
+export function acknowledgeObjectKeyWildcards(scope: IConstruct, wildcards: ObjectKeyWildcards, reason: string): void {
+  registrations.set(scope, [...(registrations.get(scope) ?? []), { ...wildcards, reason }]);
 }
 
 /**
@@ -35,20 +43,31 @@ export class ObjectKeyAcknowledgements implements IPolicyValidationPlugin {
     return { success: true, violations: [] };
   }
 
-  private visit(node: IConstruct, inherited: readonly KeyWildcards[]): void {
-    const own = node.node.metadata.filter((m) => m.type === METADATA_TYPE).map((m) => m.data as KeyWildcards);
-    const registrations = own.length > 0 ? [...inherited, ...own] : inherited;
-    if (registrations.length > 0 && CfnResource.isCfnResource(node) && node instanceof iam.CfnPolicy) {
-      const document = Stack.of(node).resolve(node.policyDocument) as { Statement?: Array<{ Effect?: string; Resource?: unknown }> };
+  private visit(node: IConstruct, inherited: readonly Registration[]): void {
+    const own = registrations.get(node) ?? [];
+    const active = own.length > 0 ? [...inherited, ...own] : inherited;
+    if (active.length > 0 && CfnResource.isCfnResource(node) && node instanceof iam.CfnPolicy) {
+      const stack = Stack.of(node);
+      const document = stack.resolve(node.policyDocument) as { Statement?: Array<{ Effect?: string; Action?: string | string[]; Resource?: unknown }> };
+      // cdk-nag names a finding by the resource alone, so a resource is acknowledged only if every action any
+      // statement of the policy allows on it is one the registration granted.
+      const actionsOn = new Map<string, Set<string>>();
       for (const statement of document.Statement ?? []) {
         if (statement.Effect !== 'Allow') continue;
         for (const resource of ([] as unknown[]).concat(statement.Resource ?? [])) {
           const flat = flattenCfnReference(resource);
-          const match = registrations.find((r) => r.keyPatterns.some((pattern) => flat.endsWith(`/${pattern}`) && !flat.slice(0, -pattern.length - 1).includes('*')));
-          if (match) Validations.of(node).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flat}]`, reason: match.reason });
+          const actions = actionsOn.get(flat) ?? new Set<string>();
+          for (const action of ([] as string[]).concat(statement.Action ?? [])) actions.add(action);
+          actionsOn.set(flat, actions);
         }
       }
+      for (const [flat, actions] of actionsOn) {
+        const match = active.find(
+          (r) => [...actions].every((a) => r.actions.includes(a)) && r.keyPatterns.some((pattern) => flat === `${flattenCfnReference(stack.resolve(r.bucket.bucketArn))}/${pattern}`),
+        );
+        if (match) Validations.of(node).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flat}]`, reason: match.reason });
+      }
     }
-    for (const child of node.node.children) this.visit(child, registrations);
+    for (const child of node.node.children) this.visit(child, active);
   }
 }
