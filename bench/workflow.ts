@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { encodeWav } from '../local/audio';
 import { uploadObject, uploadVoice } from '../local/scenario/batch-uploads';
 import { type BatchWorkflowStack, startBatchWorkflowStack } from '../local/workflow/batch-workflow-stack';
@@ -132,12 +132,13 @@ async function validationVersusFloor(world: BatchWorkflowStack): Promise<Workflo
 async function s3Floor(s3: S3Client, bucket: string): Promise<number> {
   const t0 = performance.now();
   const keys: string[] = [];
-  let token: string | undefined;
+  let marker: string | undefined;
+  // ListObjects (v1): s3rver answers InternalError to a continued ListObjectsV2 over many keys.
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'bench/audio/', ContinuationToken: token }));
+    const page = await s3.send(new ListObjectsCommand({ Bucket: bucket, Prefix: 'bench/audio/', Marker: marker }));
     keys.push(...(page.Contents ?? []).map((o) => o.Key!));
-    token = page.NextContinuationToken;
-  } while (token);
+    marker = page.IsTruncated ? page.Contents?.at(-1)?.Key : undefined;
+  } while (marker);
   let next = 0;
   await Promise.all(
     Array.from({ length: INSPECTION_CONCURRENCY }, async () => {

@@ -12,9 +12,9 @@ export class S3BatchObjects implements BatchObjects {
     private readonly bucket: string,
   ) {}
 
-  async readManifest(key: string, versionId?: string): Promise<{ text: string; metadata: Record<string, string> }> {
+  async readManifest(key: string, versionId?: string): Promise<{ text: string; metadata: Record<string, string>; versionId?: string; etag?: string }> {
     const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }));
-    return { text: (await object.Body?.transformToString('utf-8')) ?? '', metadata: object.Metadata ?? {} };
+    return { text: (await object.Body?.transformToString('utf-8')) ?? '', metadata: object.Metadata ?? {}, versionId: object.VersionId, etag: object.ETag };
   }
 
   /** One ranged GET per object: its first bytes, and its size from Content-Range. */

@@ -12,6 +12,11 @@ export interface InputObject {
   readonly key: string;
   /** The object's version (the input bucket is versioned); '' for an unversioned object. */
   readonly versionId: string;
+  /**
+   * What else identifies the content read: the ETag when there is no version. A direct start names no version, so
+   * without it a changed file at the same key would get the old file's tokens and Voice ID would answer with the old job.
+   */
+  readonly contentTag?: string;
 }
 
 export interface JobChunk {
@@ -28,8 +33,11 @@ export type VoiceIdManifest =
   | { readonly Version: '1.0'; readonly SpeakerEnrollmentRequests: ReadonlyArray<{ RequestId: string; SpeakerId: string; AudioSpecifications: Array<{ S3Uri: string; ChannelId: number }> }> }
   | { readonly Version: '1.0'; readonly FraudsterRegistrationRequests: ReadonlyArray<{ RequestId: string; AudioSpecifications: Array<{ S3Uri: string; ChannelId: number }> }> };
 
-/** Splits requests into the chunks Voice ID takes per job, in manifest order. */
-export function toJobChunks(requests: readonly BatchRequest[], jobType: JobType, input: InputObject, sha256Hex: (text: string) => string): JobChunk[] {
+/**
+ * Splits requests into the chunks Voice ID takes per job, in manifest order. `options` (the job's configuration) is
+ * part of each token: the same file started again with other options is another job, not the old one.
+ */
+export function toJobChunks(requests: readonly BatchRequest[], jobType: JobType, input: InputObject, sha256Hex: (text: string) => string, options = ''): JobChunk[] {
   const size = MAX_REQUESTS_PER_JOB[jobType];
   const chunks: JobChunk[] = [];
   for (let index = 0; index * size < requests.length; index++) {
@@ -39,13 +47,13 @@ export function toJobChunks(requests: readonly BatchRequest[], jobType: JobType,
       jobType === 'SPEAKER_ENROLLMENT'
         ? { Version: '1.0', SpeakerEnrollmentRequests: slice.map((r) => ({ RequestId: r.requestId, SpeakerId: r.speakerId ?? '', AudioSpecifications: audio(r) })) }
         : { Version: '1.0', FraudsterRegistrationRequests: slice.map((r) => ({ RequestId: r.requestId, AudioSpecifications: audio(r) })) };
-    chunks.push({ index, clientToken: clientTokenOf(input, jobType, index, sha256Hex), manifest, requests: slice.length });
+    chunks.push({ index, clientToken: clientTokenOf(input, jobType, index, sha256Hex, options), manifest, requests: slice.length });
   }
   return chunks;
 }
 
-/** `<type>-<sha256 of bucket, key, version and chunk>`: 64 characters of `[a-zA-Z0-9-_]`, as ClientToken allows. */
-export function clientTokenOf(input: InputObject, jobType: JobType, index: number, sha256Hex: (text: string) => string): string {
+/** `<type>-<sha256 of bucket, key, version (or content tag), options and chunk>`: 64 characters of `[a-zA-Z0-9-_]`, as ClientToken allows. */
+export function clientTokenOf(input: InputObject, jobType: JobType, index: number, sha256Hex: (text: string) => string, options = ''): string {
   const prefix = jobType === 'SPEAKER_ENROLLMENT' ? 'enr' : 'frd';
-  return `${prefix}-${sha256Hex(JSON.stringify([input.bucket, input.key, input.versionId, jobType, index])).slice(0, 60)}`;
+  return `${prefix}-${sha256Hex(JSON.stringify([input.bucket, input.key, input.versionId, input.contentTag ?? '', options, jobType, index])).slice(0, 60)}`;
 }

@@ -11,8 +11,8 @@ import { audioProblems } from '../domain/wav-header';
 
 /** The batch input bucket, as far as preparing a batch needs it. */
 export interface BatchObjects {
-  /** The object's text and its user metadata (names lower-cased, without `x-amz-meta-`). */
-  readManifest(key: string, versionId?: string): Promise<{ readonly text: string; readonly metadata: Readonly<Record<string, string>> }>;
+  /** The object's text, its user metadata (names lower-cased, without `x-amz-meta-`), and the version and ETag read. */
+  readManifest(key: string, versionId?: string): Promise<{ readonly text: string; readonly metadata: Readonly<Record<string, string>>; readonly versionId?: string; readonly etag?: string }>;
   /** Size and first bytes of an audio object, or undefined when there is none. */
   inspectAudio(key: string): Promise<{ readonly sizeBytes: number; readonly head: Uint8Array } | undefined>;
   putText(key: string, body: string, contentType: string): Promise<void>;
@@ -44,7 +44,10 @@ export type PrepareBatchResult =
 
 /** `options` are a direct start's job options; they win over the object's metadata. */
 export async function prepareBatch(input: InputObject, jobType: JobType, deps: PrepareBatchDependencies, options: Readonly<Record<string, string>> = {}): Promise<PrepareBatchResult> {
-  const { text, metadata } = await deps.objects.readManifest(input.key, input.versionId || undefined);
+  const read = await deps.objects.readManifest(input.key, input.versionId || undefined);
+  const { text, metadata } = read;
+  // The jobs are named by what was actually read: the version S3 served (a direct start may name none), else its ETag.
+  const identity: InputObject = { bucket: input.bucket, key: input.key, versionId: read.versionId ?? input.versionId, ...(!read.versionId && read.etag && { contentTag: read.etag }) };
   const { config, problems: optionProblems } = jobConfigOf(jobType, metadata, options);
   const parsed = parseManifest(text, jobType, input.bucket);
   const problems: ManifestProblem[] = [...optionProblems, ...(parsed.ok ? await audioProblemsOf(parsed.requests, deps) : parsed.problems)];
@@ -54,7 +57,7 @@ export async function prepareBatch(input: InputObject, jobType: JobType, deps: P
     return { valid: false, jobType, problems: problems.length, reportKey };
   }
   const requests = parsed.ok ? parsed.requests : [];
-  const chunks = toJobChunks(requests, jobType, input, deps.sha256Hex);
+  const chunks = toJobChunks(requests, jobType, identity, deps.sha256Hex, JSON.stringify(config));
   const jobs: PreparedJob[] = [];
   for (const chunk of chunks) {
     // Named by the chunk's ClientToken: a re-delivered upload writes the same manifest again, no second one.

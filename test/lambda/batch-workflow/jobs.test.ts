@@ -34,5 +34,8 @@ describe('jobs from a validated manifest', () => {
     expect(clientTokenOf({ ...INPUT, versionId: 'v2' }, 'SPEAKER_ENROLLMENT', 0, sha)).not.toBe(token);
     expect(clientTokenOf(INPUT, 'SPEAKER_ENROLLMENT', 1, sha)).not.toBe(token);
     expect(clientTokenOf(INPUT, 'FRAUDSTER_REGISTRATION', 0, sha)).not.toBe(token);
+    // Other content at the same key and version-less (a direct start), or other job options: another job.
+    expect(clientTokenOf({ ...INPUT, contentTag: '"etag-2"' }, 'SPEAKER_ENROLLMENT', 0, sha)).not.toBe(token);
+    expect(clientTokenOf(INPUT, 'SPEAKER_ENROLLMENT', 0, sha, '{"ExistingEnrollmentAction":"OVERWRITE"}')).not.toBe(token);
   });
 });

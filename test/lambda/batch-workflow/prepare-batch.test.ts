@@ -105,4 +105,16 @@ describe('preparing a batch against S3', () => {
     expect(report).toMatch(/options.duplicate-registration-action: duplicate-registration-action is not an option of a SPEAKER_ENROLLMENT job/);
     expect(await keysUnder(JOBS_PREFIX)).toEqual(before);
   });
+
+  test('a file replaced at the same key (a direct start names no version) gets new jobs; the same content gets the same ones', async () => {
+    const tokens = async (csv: string) => {
+      await put('enrollment/replaced.csv', csv);
+      const result = await prepareBatch({ bucket: BUCKET, key: 'enrollment/replaced.csv', versionId: '' }, 'SPEAKER_ENROLLMENT', deps());
+      if (!result.valid) throw new Error('expected a valid batch');
+      return result.jobs.map((j) => j.clientToken);
+    };
+    const first = await tokens('C4001,audio/ben.wav\n');
+    expect(await tokens('C4001,audio/ben.wav\n')).toEqual(first);
+    expect(await tokens('C4002,audio/ben.wav\n')).not.toEqual(first);
+  });
 });
