@@ -11,6 +11,7 @@ export const BATCH_ENV = {
   recordRetentionDays: 'BATCH_RECORD_RETENTION_DAYS',
   audioInspectionConcurrency: 'AUDIO_INSPECTION_CONCURRENCY',
   pollIntervalSeconds: 'POLL_INTERVAL_SECONDS',
+  lockLeaseSeconds: 'LOCK_LEASE_SECONDS',
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;
 

@@ -23,7 +23,12 @@ const records = new DynamoDbJobRecords(DynamoDBDocumentClient.from(new DynamoDBC
 const FinishEvent = z.object({
   inputKey: z.string().check(z.minLength(1)),
   jobType: z.enum(JOB_TYPES),
-  jobs: z.array(z.object({ jobId: z.string(), jobStatus: z.string() })),
+  jobs: z.array(
+    z.union([
+      z.object({ jobId: z.string(), jobStatus: z.string() }),
+      z.object({ jobStatus: z.literal('WORKFLOW_ERROR'), chunk: z.number(), error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })) }),
+    ]),
+  ),
   error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
 });
 

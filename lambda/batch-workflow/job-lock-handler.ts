@@ -1,32 +1,65 @@
 /**
- * The workflow's TakeLock and ReleaseLock steps (`lambda:invoke` Tasks): one active Voice ID job of each type per
- * domain, across every execution. Thin adapter around {@link DynamoDbJobLock}.
+ * The workflow's lock steps (`lambda:invoke` Tasks) and the release of locks an execution left behind: one active
+ * Voice ID job of each type per domain, across every execution. Thin adapter around {@link DynamoDbJobLock}.
+ *
+ * - `{ action: 'acquire', jobType, owner, executionArn }` -> `{ lock: ACQUIRED | HELD, retryAfterSeconds }`
+ * - `{ action: 'release', jobType, owner }` and `{ action: 'releaseAll', jobType, owners }` (a Map that failed)
+ * - a Step Functions "Execution Status Change" event (ABORTED, TIMED_OUT, FAILED) releases what that execution held.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { Environment } from '../shared/env';
-import { DynamoDbJobLock, type LockResult } from './adapters/job-lock';
+import { DynamoDbJobLock, LOCK_LEASE_SECONDS, type LockResult } from './adapters/job-lock';
 import { BATCH_ENV } from './config';
 import { JOB_TYPES } from './domain/manifest';
 
+const logger = new Logger({ serviceName: 'voice-id-batch-workflow' });
 const env = new Environment(process.env);
-const lock = new DynamoDbJobLock(DynamoDBDocumentClient.from(new DynamoDBClient({})), env.requiredString(BATCH_ENV.batchJobsTableName), env.requiredString(BATCH_ENV.voiceIdDomainId));
+const lock = new DynamoDbJobLock(
+  DynamoDBDocumentClient.from(new DynamoDBClient({})),
+  env.requiredString(BATCH_ENV.batchJobsTableName),
+  env.requiredString(BATCH_ENV.voiceIdDomainId),
+  env.integerOrDefault(BATCH_ENV.lockLeaseSeconds, LOCK_LEASE_SECONDS, { min: 3600, max: 366 * 24 * 3600 }),
+);
 
-const LockEvent = z.object({
-  action: z.enum(['acquire', 'release']),
-  jobType: z.enum(JOB_TYPES),
-  /** The job's ClientToken: the same chunk of the same upload always owns the same lock. */
-  owner: z.string().check(z.regex(/^[a-zA-Z0-9_-]{1,64}$/)),
+const OWNER = z.string().check(z.regex(/^[a-zA-Z0-9_-]{1,64}$/));
+const LockEvent = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('acquire'), jobType: z.enum(JOB_TYPES), owner: OWNER, executionArn: z.optional(z.string()) }),
+  z.object({ action: z.literal('release'), jobType: z.enum(JOB_TYPES), owner: OWNER }),
+  z.object({ action: z.literal('releaseAll'), jobType: z.enum(JOB_TYPES), owners: z.array(OWNER) }),
+]);
+const ExecutionEnded = z.object({
+  source: z.literal('aws.states'),
+  'detail-type': z.literal('Step Functions Execution Status Change'),
+  detail: z.object({ executionArn: z.string(), status: z.enum(['ABORTED', 'TIMED_OUT', 'FAILED']) }),
 });
 
-export async function handler(event: unknown): Promise<{ lock: LockResult | 'RELEASED' }> {
+/** How long to wait before asking again: a quarter of the time the holder has had it, between 1 and 15 minutes. */
+function retryAfter(heldSeconds: number): number {
+  return Math.round(Math.min(900, Math.max(60, heldSeconds / 4)));
+}
+
+export async function handler(event: unknown): Promise<{ lock: LockResult | 'RELEASED'; retryAfterSeconds?: number } | { released: number }> {
+  const ended = ExecutionEnded.safeParse(event);
+  if (ended.success) {
+    const released = await lock.releaseFor(ended.data.detail.executionArn);
+    if (released > 0) logger.warn('Released the job lock of an execution that ended without releasing it', { status: ended.data.detail.status, released });
+    return { released };
+  }
   const parsed = LockEvent.safeParse(event);
-  if (!parsed.success) throw new Error(`The lock step's input must be { action: acquire | release, jobType, owner }; fix: ${parsed.error.issues.map((i) => i.path.join('.') || '(input)').join(', ')}`);
-  const { action, jobType, owner } = parsed.data;
-  if (action === 'release') {
-    await lock.release(jobType, owner);
+  if (!parsed.success) throw new Error(`The lock step's input must be { action: acquire | release | releaseAll, jobType, owner(s) }; fix: ${parsed.error.issues.map((i) => i.path.join('.') || '(input)').join(', ')}`);
+  const input = parsed.data;
+  if (input.action === 'release') {
+    await lock.release(input.jobType, input.owner);
     return { lock: 'RELEASED' };
   }
-  return { lock: await lock.acquire(jobType, owner, Date.now()) };
+  if (input.action === 'releaseAll') {
+    for (const owner of input.owners) await lock.release(input.jobType, owner);
+    return { lock: 'RELEASED' };
+  }
+  const now = Date.now();
+  const result = await lock.acquire(input.jobType, input.owner, now, input.executionArn);
+  return { lock: result, retryAfterSeconds: result === 'ACQUIRED' ? 60 : retryAfter(await lock.heldForSeconds(input.jobType, now)) };
 }

@@ -50,7 +50,8 @@ export async function handler(event: unknown): Promise<{ outcome: WaitOutcome | 
   const task = WaitTask.safeParse(event);
   if (task.success) {
     const outcome = await startWaiting(task.data, deps);
-    logger.info('Waiting for a batch job', { jobId: task.data.jobId, jobType: task.data.jobType, outcome });
+    if (outcome === 'CHECK_FAILED') logger.warn('Waiting for a batch job; it could not be described now (its events or the poll end the wait)', { jobId: task.data.jobId, jobType: task.data.jobType });
+    else logger.info('Waiting for a batch job', { jobId: task.data.jobId, jobType: task.data.jobType, outcome });
     return { outcome };
   }
   const voiceIdEvent = VoiceIdBatchEvent.safeParse(event);

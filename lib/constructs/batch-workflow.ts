@@ -50,11 +50,6 @@ export interface BatchWorkflowProps {
    */
   readonly jobWaitTimeout?: Duration;
   /**
-   * How long an execution waits before asking again for the job lock another execution holds.
-   * @default Duration.minutes(1)
-   */
-  readonly lockRetryInterval?: Duration;
-  /**
    * Days the per-request outcomes and job items are kept.
    * @default 365
    */
@@ -98,9 +93,9 @@ export class BatchWorkflow extends Construct {
     super(scope, id);
     const pollInterval = props.pollInterval ?? DEFAULT_POLL_INTERVAL;
     const jobWaitTimeout = props.jobWaitTimeout ?? DEFAULT_JOB_WAIT_TIMEOUT;
-    const lockRetryInterval = props.lockRetryInterval ?? Duration.minutes(1);
     const retentionDays = props.recordRetentionDays ?? DEFAULT_RECORD_RETENTION_DAYS;
-    validate(pollInterval, jobWaitTimeout, lockRetryInterval, retentionDays);
+    const executionTimeout = props.executionTimeout ?? Duration.days(3);
+    validate(pollInterval, jobWaitTimeout, retentionDays, executionTimeout);
     const stack = Stack.of(this);
     const stateMachineName = props.stateMachineName ?? `${stack.stackName}-batch-workflow`.slice(0, 80);
     // Built from the name, not referenced: the wait function must be allowed to answer the state machine that invokes it.
@@ -121,8 +116,10 @@ export class BatchWorkflow extends Construct {
     const lock = step('JobLock', 'job-lock-handler.ts', 'Takes and releases the one-active-job-per-type lock of the Voice ID domain', Duration.seconds(20), {
       [BATCH_ENV.batchJobsTableName]: table.tableName,
       [BATCH_ENV.voiceIdDomainId]: props.domain.domainId,
+      // Held at most as long as an execution may run; an execution that ends holding it has it released by a rule below.
+      [BATCH_ENV.lockLeaseSeconds]: String(executionTimeout.toSeconds()),
     });
-    grantTableActions(lock, table, ['dynamodb:PutItem', 'dynamodb:DeleteItem']);
+    grantTableActions(lock, table, ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem']);
 
     const wait = step('JobWait', 'job-wait-handler.ts', 'Completes the workflow task waiting for a Voice ID batch job once the job ended (events and polling)', Duration.seconds(60), {
       [BATCH_ENV.batchJobsTableName]: table.tableName,
@@ -151,7 +148,7 @@ export class BatchWorkflow extends Construct {
     grantObjects(finish, props.inputBucket, { write: true }, [`*${SUMMARY_SUFFIX}`], 'Writes the summary next to any input; only s3:PutObject, and only keys ending in the summary suffix.');
     this.functions = { prepare, lock, wait, record, finish };
 
-    const definition = this.definition(props, { jobWaitTimeout, lockRetryInterval });
+    const definition = this.definition(props, { jobWaitTimeout });
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       logGroupName: props.logGroupNamePrefix === undefined ? undefined : deploymentLogGroupName(this, props.logGroupNamePrefix, 'batch-workflow'),
       retention: logs.RetentionDays.ONE_MONTH,
@@ -161,7 +158,7 @@ export class BatchWorkflow extends Construct {
       stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      timeout: props.executionTimeout ?? Duration.days(3),
+      timeout: executionTimeout,
       tracingEnabled: true,
       // Every event, without the states' data: keys and counts only pass through it, but the history is enough to read them.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
@@ -176,6 +173,12 @@ export class BatchWorkflow extends Construct {
       eventPattern: { source: ['aws.voiceid'], detail: { action: [BATCH_EVENT_ACTIONS.SPEAKER_ENROLLMENT, BATCH_EVENT_ACTIONS.FRAUDSTER_REGISTRATION] } },
       // Retries are few and short: the poll schedule covers an event lost for good.
       targets: [new targets.LambdaFunction(wait, { retryAttempts: 4, maxEventAge: Duration.hours(1) })],
+    });
+    // An execution aborted, timed out or failed holding a job lock must not block every later upload until the lease ends.
+    new events.Rule(this, 'ReleaseLocksOfEndedExecutions', {
+      description: 'Releases the job lock of a batch execution that ended without releasing it',
+      eventPattern: { source: ['aws.states'], detailType: ['Step Functions Execution Status Change'], detail: { stateMachineArn: [stateMachineArn], status: ['ABORTED', 'TIMED_OUT', 'FAILED'] } },
+      targets: [new targets.LambdaFunction(lock, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
     });
     new events.Rule(this, 'PollWaitingJobs', {
       description: 'The polling fallback: describes the Voice ID jobs executions wait for, once per interval',
@@ -222,10 +225,10 @@ export class BatchWorkflow extends Construct {
     }
   }
 
-  private definition(props: BatchWorkflowProps, timing: { jobWaitTimeout: Duration; lockRetryInterval: Duration }): sfn.IChainable {
+  private definition(props: BatchWorkflowProps, timing: { jobWaitTimeout: Duration }): sfn.IChainable {
     const { prepare, lock, wait, record, finish } = this.functions;
-    const invoke = (id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultSelector: Record<string, unknown>, resultPath: string | undefined, timeout: Duration) =>
-      new tasks.LambdaInvoke(this, id, {
+    const invoke = (id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultSelector: Record<string, unknown>, resultPath: string | undefined, timeout: Duration) => {
+      const task = new tasks.LambdaInvoke(this, id, {
         lambdaFunction: fn,
         payload: sfn.TaskInput.fromObject(payload),
         resultSelector,
@@ -233,13 +236,27 @@ export class BatchWorkflow extends Construct {
         taskTimeout: sfn.Timeout.duration(timeout),
         retryOnServiceExceptions: true,
       });
+      // Lambda's own throttling is not among the service exceptions the integration retries by default.
+      task.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6, jitterStrategy: sfn.JitterType.FULL });
+      return task;
+    };
 
     // Per job (one at a time): the lock, the start, the wait, the record, the release.
-    const takeLock = invoke('TakeLock', lock, { action: 'acquire', 'jobType.$': '$.jobType', 'owner.$': '$.chunk.clientToken' }, { 'lock.$': '$.Payload.lock' }, '$.lock', Duration.seconds(30));
-    const waitForLock = new sfn.Wait(this, 'WaitForLock', { time: sfn.WaitTime.duration(timing.lockRetryInterval) });
+    const takeLock = invoke(
+      'TakeLock',
+      lock,
+      { action: 'acquire', 'jobType.$': '$.jobType', 'owner.$': '$.chunk.clientToken', 'executionArn.$': '$$.Execution.Id' },
+      { 'lock.$': '$.Payload.lock', 'retryAfterSeconds.$': '$.Payload.retryAfterSeconds' },
+      '$.lock',
+      Duration.seconds(30),
+    );
+    // Queued behind another job: ask again after a quarter of the time it has run (1 to 15 minutes), so a long queue
+    // costs few transitions and stays far from the execution history's 25,000 events.
+    const waitForLock = new sfn.Wait(this, 'WaitForLock', { time: sfn.WaitTime.secondsPath('$.lock.retryAfterSeconds') });
     const releaseLock = invoke('ReleaseLock', lock, { action: 'release', 'jobType.$': '$.jobType', 'owner.$': '$.chunk.clientToken' }, {}, sfn.JsonPath.DISCARD, Duration.seconds(30));
     const releaseLockAfterError = invoke('ReleaseLockAfterError', lock, { action: 'release', 'jobType.$': '$.jobType', 'owner.$': '$.chunk.clientToken' }, {}, sfn.JsonPath.DISCARD, Duration.seconds(30));
-    const jobStepFailed = new sfn.Fail(this, 'JobStepFailed', { error: 'BatchJobStepFailed', cause: 'A step of a Voice ID job failed after its retries; the execution history names the step and its error' });
+    // The chunk's result says it failed; the other chunks still run, and the summary and the execution report it.
+    const jobStepFailed = new sfn.Pass(this, 'JobStepFailed', { parameters: { jobStatus: 'WORKFLOW_ERROR', 'chunk.$': '$.chunk.index', 'error.$': '$.error' } });
 
     const startJob = (id: string, action: 'startSpeakerEnrollmentJob' | 'startFraudsterRegistrationJob', config: Record<string, unknown>) => {
       const task = new tasks.CallAwsService(this, id, {
@@ -262,7 +279,8 @@ export class BatchWorkflow extends Construct {
         resultPath: '$.started',
         taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
       });
-      task.addRetry({ errors: ['VoiceId.ThrottlingException', 'VoiceId.InternalServerException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL });
+      // A timed-out start is safe to repeat: the ClientToken makes Voice ID answer with the job it may have created.
+      task.addRetry({ errors: ['VoiceId.ThrottlingException', 'VoiceId.InternalServerException', 'States.Timeout'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL });
       // Another job of the type is active (started outside this workflow, or a lock that expired): try again later.
       task.addRetry({ errors: ['VoiceId.ServiceQuotaExceededException', 'VoiceId.ConflictException'], interval: Duration.minutes(1), backoffRate: 1.5, maxAttempts: 20, maxDelay: Duration.minutes(10), jitterStrategy: sfn.JitterType.FULL });
       task.addCatch(releaseLockAfterError, { resultPath: '$.error' });
@@ -279,6 +297,8 @@ export class BatchWorkflow extends Construct {
       // Only for a token lost for good (the event path and the poll schedule complete it): wait again, which describes the job.
       taskTimeout: sfn.Timeout.duration(timing.jobWaitTimeout),
     });
+    // A failing wait function (DynamoDB, Step Functions) is retried before the chunk is given up with its job still running.
+    waitForJob.addRetry({ errors: ['States.TaskFailed', 'Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.SdkClientException'], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
     waitForJob.addCatch(waitForJob, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
     waitForJob.addCatch(releaseLockAfterError, { resultPath: '$.error' });
 
@@ -321,12 +341,15 @@ export class BatchWorkflow extends Construct {
       '$.validation',
       Duration.minutes(6),
     );
-    const publish = (id: string, detail: Record<string, unknown>) =>
-      new tasks.EventBridgePutEvents(this, id, {
+    const publish = (id: string, detail: Record<string, unknown>) => {
+      const task = new tasks.EventBridgePutEvents(this, id, {
         entries: [{ source: COMPLETION_EVENT.source, detailType: COMPLETION_EVENT.detailType, detail: sfn.TaskInput.fromObject(detail) }],
         resultPath: sfn.JsonPath.DISCARD,
         taskTimeout: sfn.Timeout.duration(Duration.seconds(30)),
       });
+      task.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 4, jitterStrategy: sfn.JitterType.FULL });
+      return task;
+    };
     const publishRefusal = publish('PublishRefusal', { status: 'INVALID', 'bucket.$': '$.bucket', 'key.$': '$.key', 'jobType.$': '$.jobType', 'reportKey.$': '$.validation.result.reportKey', 'problems.$': '$.validation.result.problems' });
     const manifestInvalid = new sfn.Fail(this, 'ManifestInvalid', { error: 'BatchManifestInvalid', cause: `The manifest or its audio broke Voice ID's rules; no job was started. Read the validation report next to the input (<key>${VALIDATION_REPORT_SUFFIX}).` });
 
@@ -345,14 +368,22 @@ export class BatchWorkflow extends Construct {
     const batchFailed = new sfn.Fail(this, 'BatchFailed', { error: 'BatchJobFailed', cause: `A Voice ID job failed or the workflow stopped early; read the summary next to the input (<key>${SUMMARY_SUFFIX}).` });
     const outcome = new sfn.Choice(this, 'BatchSucceeded').when(sfn.Condition.stringEquals('$.summary.status', 'FAILED'), batchFailed).otherwise(new sfn.Succeed(this, 'Done'));
 
-    runJobs.addCatch(new sfn.Pass(this, 'NoJobsRecorded', { result: sfn.Result.fromArray([]), resultPath: '$.noJobs' }).next(finishAfterError), { resultPath: '$.error' });
+    // The Map itself failed (the chunks catch their own errors): release every lock a chunk of this file may hold.
+    const releaseAllLocks = invoke('ReleaseAllLocks', lock, { action: 'releaseAll', 'jobType.$': '$.jobType', 'owners.$': '$.prepared.jobs[*].clientToken' }, {}, sfn.JsonPath.DISCARD, Duration.seconds(30));
+    releaseAllLocks.addCatch(new sfn.Pass(this, 'LocksLeftToTheirLease'), { resultPath: sfn.JsonPath.DISCARD });
+    const noJobsRecorded = new sfn.Pass(this, 'NoJobsRecorded', { result: sfn.Result.fromArray([]), resultPath: '$.noJobs' });
+    releaseAllLocks.next(noJobsRecorded);
+    (this.node.findChild('LocksLeftToTheirLease') as sfn.Pass).next(noJobsRecorded);
+    noJobsRecorded.next(finishAfterError);
+    runJobs.addCatch(releaseAllLocks, { resultPath: '$.error' });
     finishAfterError.next(publishCompletion);
-    // A direct start may leave out versionId and options; an upload event gives versionId.
+    // A direct start may leave out versionId and options; an upload event gives versionId. The required fields
+    // default to null too, so that leaving one out is Prepare's InvalidBatchInput (naming it), not a path error.
     const withDefaults = new sfn.Pass(this, 'ApplyInputDefaults', {
       parameters: { 'input.$': 'States.JsonMerge($, $$.Execution.Input, false)' },
       outputPath: '$.input',
     });
-    const defaults = new sfn.Pass(this, 'InputDefaults', { result: sfn.Result.fromObject({ versionId: null, options: {} }) });
+    const defaults = new sfn.Pass(this, 'InputDefaults', { result: sfn.Result.fromObject({ bucket: null, key: null, jobType: null, versionId: null, options: {} }) });
     return defaults
       .next(withDefaults)
       .next(prepareStep)
@@ -458,12 +489,13 @@ function stepFunction(scope: Construct, id: string, options: StepFunctionOptions
   return fn;
 }
 
-function validate(pollInterval: Duration, jobWaitTimeout: Duration, lockRetryInterval: Duration, retentionDays: number): void {
+function validate(pollInterval: Duration, jobWaitTimeout: Duration, retentionDays: number, executionTimeout: Duration): void {
   // Voice ID allows 2 TPS for its batch APIs: a poll per minute and job is the most the fallback may take.
   if (pollInterval.toSeconds() < 60 || pollInterval.toSeconds() > 3600 || pollInterval.toSeconds() % 60 !== 0) {
     throw new Error(`BatchWorkflow: pollInterval must be whole minutes from 1 to 60 (got ${pollInterval.toSeconds()} s)`);
   }
   if (jobWaitTimeout.toSeconds() < 3600 || jobWaitTimeout.toSeconds() > 7 * 24 * 3600) throw new Error(`BatchWorkflow: jobWaitTimeout must be 1 hour to 7 days (got ${jobWaitTimeout.toSeconds()} s)`);
-  if (lockRetryInterval.toSeconds() < 10 || lockRetryInterval.toSeconds() > 3600) throw new Error(`BatchWorkflow: lockRetryInterval must be 10 s to 60 minutes (got ${lockRetryInterval.toSeconds()} s)`);
+  if (executionTimeout.toSeconds() < 3600 || executionTimeout.toSeconds() > 365 * 24 * 3600) throw new Error(`BatchWorkflow: executionTimeout must be 1 hour to 365 days (got ${executionTimeout.toSeconds()} s)`);
+  if (jobWaitTimeout.toSeconds() > executionTimeout.toSeconds()) throw new Error('BatchWorkflow: jobWaitTimeout must not be longer than executionTimeout');
   if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) throw new Error(`BatchWorkflow: recordRetentionDays must be a whole number of days from 1 to 3650 (got ${retentionDays})`);
 }

@@ -218,7 +218,8 @@ export async function startLocalWorkflow(assemblyDir: string, stack: LocalStack,
   const routeStates = (states: Record<string, StateDefinition>) => {
     for (const [name, state] of Object.entries(states)) {
       if (state.Retry) retryOverrides[name] = state.Retry.map((r) => scaled(r.IntervalSeconds ?? 1));
-      if (state.Type === 'Wait' && state.Seconds !== undefined) waitOverrides[name] = scaled(state.Seconds);
+      // A SecondsPath wait (the lock's backoff) cannot be overridden per entry: it waits the backoff's shortest, a minute.
+      if (state.Type === 'Wait') waitOverrides[name] = scaled(state.Seconds ?? 60);
       const inner = state.ItemProcessor ?? state.Iterator;
       if (inner) routeStates(inner.States);
       if (state.Type !== 'Task') continue;
@@ -232,7 +233,13 @@ export async function startLocalWorkflow(assemblyDir: string, stack: LocalStack,
           // A token per entry of the task, as Step Functions gives one; the placeholder came from the context object.
           const { token, completion } = tokens.mint();
           const payload = JSON.parse(JSON.stringify(input.Payload ?? {}).split(TASK_TOKEN_PLACEHOLDER).join(token)) as Json;
-          await invoke(String(input.FunctionName), payload);
+          try {
+            await invoke(String(input.FunctionName), payload);
+          } catch (error: unknown) {
+            // The task failed: its token no longer waits, as Step Functions would answer a late SendTaskSuccess.
+            tokens.expire(token);
+            throw error;
+          }
           let timer: NodeJS.Timeout | undefined;
           const timeout = new Promise<never>((_resolve, reject) => {
             timer = setTimeout(() => {

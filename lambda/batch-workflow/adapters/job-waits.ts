@@ -107,6 +107,15 @@ export class DynamoDbJobWaits implements JobWaits {
     return Item !== undefined;
   }
 
+  async nextCheckAt(jobId: string): Promise<number> {
+    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: `JOB#${jobId}`, [SK]: 'NEXT_CHECK' }, ConsistentRead: true }));
+    return typeof Item?.atMs === 'number' ? Item.atMs : 0;
+  }
+
+  async setNextCheckAt(jobId: string, atMs: number): Promise<void> {
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { [PK]: `JOB#${jobId}`, [SK]: 'NEXT_CHECK', atMs: Math.round(atMs), [TTL]: Math.floor(Date.now() / 1000) + WAIT_TTL_SECONDS } }));
+  }
+
   /** Forgets a delivery whose handling failed, so that EventBridge's retry of it is handled. */
   async forgetDelivery(sourceId: string): Promise<void> {
     await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { [PK]: `EVENT#${sourceId}`, [SK]: 'EVENT' } }));

@@ -20,6 +20,8 @@ export class VoiceIdJobs {
       jobId,
       jobStatus: job?.JobStatus ?? 'UNKNOWN',
       outputS3Uri: job?.OutputDataConfig?.S3Uri ?? '',
+      ...(job?.CreatedAt && { createdAtMs: job.CreatedAt.getTime() }),
+      ...(job?.JobProgress?.PercentComplete !== undefined && { percentComplete: job.JobProgress.PercentComplete }),
       ...(job?.FailureDetails && { failure: { statusCode: job.FailureDetails.StatusCode ?? 0, message: job.FailureDetails.Message ?? '' } }),
     };
   }

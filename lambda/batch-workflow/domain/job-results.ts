@@ -26,7 +26,13 @@ const REGISTRATION_STATUS: Record<string, 'REGISTERED' | 'DUPLICATE_SKIPPED'> = 
 
 /** The `.out` file of a job whose manifest listed `requestIds`: one outcome per request, in manifest order. */
 export function readJobOutput(text: string, jobType: JobType, requestIds: readonly string[]): RequestOutcome[] {
-  const out = JSON.parse(text) as Record<string, unknown>;
+  let out: Record<string, unknown>;
+  try {
+    out = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // JSON.parse's own message quotes the text around the error: speaker ids. A fixed message instead.
+    throw new Error("Voice ID's output file is not JSON");
+  }
   const byId = new Map<string, RequestOutcome>();
   const successes = (jobType === 'SPEAKER_ENROLLMENT' ? out.SuccessfulEnrollments : out.SuccessfulRegistrations) ?? [];
   if (!Array.isArray(successes)) throw new Error('the output file lists its successes in something other than a list');

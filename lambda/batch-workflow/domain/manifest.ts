@@ -66,7 +66,9 @@ function fromJson(text: string, jobType: JobType, bucket: string, problems: Mani
   try {
     json = JSON.parse(text);
   } catch (e: unknown) {
-    problems.push({ at: 'file', message: `it is not valid JSON (${e instanceof Error ? e.message : 'parse error'}); fix the syntax or upload a CSV` });
+    // Only the position: JSON.parse's message quotes the text around the error, which may hold speaker ids.
+    const position = /position (\d+)/.exec(e instanceof Error ? e.message : '')?.[1];
+    problems.push({ at: 'file', message: `it is not valid JSON${position ? ` (at character ${position})` : ''}; fix the syntax or upload a CSV` });
     return [];
   }
   const field = REQUESTS_FIELD[jobType];
@@ -98,6 +100,14 @@ function fromJson(text: string, jobType: JobType, bucket: string, problems: Mani
   });
 }
 
+const HEADER_NAMES = { speaker: ['speakerid', 'speaker id', 'speaker', 'customerspeakerid'], audio: ['audio key', 'audiokey', 'audio', 'key', 's3 key'], channel: ['channel', 'channelid', 'channel id'] };
+
+function isHeader(cells: readonly string[], enrollment: boolean): boolean {
+  const names = cells.map((c) => c.toLowerCase().replace(/[_-]/g, ' ').replace(/\s+/g, ' '));
+  const columns = enrollment ? [HEADER_NAMES.speaker, HEADER_NAMES.audio, HEADER_NAMES.channel] : [HEADER_NAMES.audio, HEADER_NAMES.channel];
+  return names.length >= columns.length - 1 && names.length <= columns.length && names.every((name, i) => columns[i].includes(name) || columns[i].includes(name.replace(/ /g, '')));
+}
+
 function fromCsv(text: string, jobType: JobType, problems: ManifestProblem[]): BatchRequest[] {
   const lines = text.split(/\r?\n/);
   const enrollment = jobType === 'SPEAKER_ENROLLMENT';
@@ -108,8 +118,8 @@ function fromCsv(text: string, jobType: JobType, problems: ManifestProblem[]): B
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const cells = line.split(',').map((c) => c.trim());
-    // A header line names the columns.
-    if (index === 0 && /^(speaker|audio|key)/i.test(cells[0]) && !cells[0].includes('/') && !cells[0].toLowerCase().endsWith('.wav')) return;
+    // A header line names the columns, exactly: a first line whose id merely starts like a column name is data.
+    if (index === 0 && isHeader(cells, enrollment)) return;
     const expected = enrollment ? 'speakerId,audio key[,channel]' : 'audio key[,channel]';
     const [speakerId, key, channel] = enrollment ? cells : [undefined, cells[0], cells[1]];
     if (cells.length > (enrollment ? 3 : 2) || key === undefined || key === '') {

@@ -6,11 +6,11 @@
  * that arrived before the token was stored loses nothing). Voice ID's batch events only say that something
  * happened to a job ({@link onJobEvent}): the job is described and, if it ended, the stored token completes.
  * Events are best effort, so a schedule calls {@link pollWaitingJobs} every poll interval. Voice ID sends an event when
- * a job is submitted: a job whose events arrive is left to them (the event path makes no periodic call, however long
- * the job runs); a job none of whose events arrived within a poll interval of the wait's start is described once per
- * interval (the fallback). Neither path costs the execution anything while the job runs (no state transitions). A
- * job whose submitted event arrived but whose end event is lost is caught by the wait Task's own timeout (hours):
- * the workflow then waits again with a new token, which describes the job once more.
+ * a job is submitted. A job none of whose events arrived within a poll interval of the wait's start is described once
+ * per interval (the fallback for a bus that delivers nothing). A job whose events arrive is described only at the
+ * end its progress predicts (`PercentComplete` over the time it has run), in case its end event is the one lost: the
+ * number of such checks does not grow with the job's duration. Neither path costs the execution anything while the
+ * job runs (no state transitions); the wait Task's own timeout (hours) only catches a token lost for good.
  * Either way the final status comes from Describe*Job, never from an event.
  */
 import { TERMINAL_JOB_STATUSES } from '../config';
@@ -31,6 +31,9 @@ export interface JobState {
   /** Where the job writes `<JobId>/<manifest>.out`. */
   readonly outputS3Uri: string;
   readonly failure?: { readonly statusCode: number; readonly message: string };
+  /** When the job was created (epoch ms) and how far it got: what predicts its end. */
+  readonly createdAtMs?: number;
+  readonly percentComplete?: number;
 }
 
 export interface JobWaits {
@@ -45,6 +48,9 @@ export interface JobWaits {
   /** Remembers that an event about the job arrived (its events reach this account's bus). */
   recordJobEvent(jobId: string, nowMs: number): Promise<void>;
   jobEventSeen(jobId: string): Promise<boolean>;
+  /** When the poll should look at the job next (epoch ms; 0 when never set). */
+  nextCheckAt(jobId: string): Promise<number>;
+  setNextCheckAt(jobId: string, atMs: number): Promise<void>;
   forgetDelivery(sourceId: string): Promise<void>;
 }
 
@@ -55,7 +61,8 @@ export interface AwaitJobDependencies {
   readonly now: () => number;
 }
 
-export type WaitOutcome = 'COMPLETED_TASK' | 'STILL_RUNNING' | 'TOKEN_STALE';
+/** `CHECK_FAILED`: the token is stored but the job could not be described now; the event or the poll finishes the wait. */
+export type WaitOutcome = 'COMPLETED_TASK' | 'STILL_RUNNING' | 'TOKEN_STALE' | 'CHECK_FAILED';
 
 export function isTerminal(jobStatus: string): boolean {
   return (TERMINAL_JOB_STATUSES as readonly string[]).includes(jobStatus);
@@ -64,7 +71,13 @@ export function isTerminal(jobStatus: string): boolean {
 /** The waiting Task's entry: store the token first, then look, so no ending can fall between the two. */
 export async function startWaiting(wait: Wait, deps: AwaitJobDependencies): Promise<WaitOutcome> {
   await deps.waits.register(wait, deps.now());
-  return completeIfEnded(wait, deps);
+  // Once the token is stored, a failing describe (throttled past the SDK's retries: 2 TPS are shared) must not fail
+  // the wait and abandon a running job: the events and the poll still end it.
+  try {
+    return await completeIfEnded(wait, deps);
+  } catch {
+    return 'CHECK_FAILED';
+  }
 }
 
 export type EventOutcome = 'COMPLETED_TASKS' | 'STILL_RUNNING' | 'TOKENS_STALE' | 'DUPLICATE' | 'NOBODY_WAITING';
@@ -89,16 +102,16 @@ export async function onJobEvent(event: { readonly jobId: string; readonly sourc
 export interface PollResult {
   /** Jobs some execution waits for. */
   readonly jobs: number;
-  /** Of those, the ones left to their events (an event about them arrived) or too recent to judge. */
+  /** Of those, the ones not described this time (too recent, or not due: left to their events until their predicted end). */
   readonly leftToEvents: number;
   readonly describes: number;
   readonly completedJobs: number;
 }
 
 /**
- * The polling fallback, on a schedule: every job some execution has waited for longer than `graceMs` without any of
- * its events arriving is described once (they are few: one active job per type and domain), and the waits of those
- * that ended are completed. Describes run one after the other: the domain's batch APIs share 2 TPS.
+ * The polling fallback, on a schedule: each job some execution has waited for longer than `graceMs` is described when
+ * it is due (they are few: one active job per type and domain), and the waits of those that ended are completed.
+ * Describes run one after the other: the domain's batch APIs share 2 TPS.
  */
 export async function pollWaitingJobs(deps: AwaitJobDependencies, graceMs: number): Promise<PollResult> {
   const byJob = new Map<string, Wait[]>();
@@ -108,11 +121,25 @@ export async function pollWaitingJobs(deps: AwaitJobDependencies, graceMs: numbe
   const now = deps.now();
   for (const [jobId, waits] of byJob) {
     const oldest = Math.min(...waits.map((w) => w.registeredAtMs ?? 0));
-    if (now - oldest < graceMs || (await deps.waits.jobEventSeen(jobId))) continue;
+    if (now - oldest < graceMs || now < (await deps.waits.nextCheckAt(jobId))) continue;
     describes++;
-    if ((await completeAllIfEnded(jobId, waits, deps)) === 'COMPLETED_TASKS') completedJobs++;
+    const state = await deps.jobs.describe(waits[0].jobType, jobId);
+    if (isTerminal(state.jobStatus)) {
+      if ((await Promise.all(waits.map((wait) => deliver(wait, state, deps)))).some(Boolean)) completedJobs++;
+      continue;
+    }
+    // Events arrive for this job: look again only when it should have ended. Otherwise: every interval.
+    const next = (await deps.waits.jobEventSeen(jobId)) ? now + Math.max(graceMs, predictedRemainingMs(state, now) * 1.1) : now + graceMs;
+    await deps.waits.setNextCheckAt(jobId, next);
   }
   return { jobs: byJob.size, leftToEvents: byJob.size - describes, describes, completedJobs };
+}
+
+/** The time a running job still needs, from how far it got in the time it has run (as long again when it reports no progress). */
+export function predictedRemainingMs(state: JobState, nowMs: number): number {
+  const elapsed = Math.max(0, nowMs - (state.createdAtMs ?? nowMs));
+  const percent = state.percentComplete ?? 0;
+  return percent > 0 && percent < 100 ? (elapsed * (100 - percent)) / percent : elapsed;
 }
 
 /** One describe for all the waits of a job: the 2 TPS are shared with every other batch call of the domain. */

@@ -33,7 +33,7 @@ export interface RecordedJob {
 }
 
 export async function recordJobResults(input: RecordJobInput, deps: RecordJobDependencies): Promise<RecordedJob> {
-  const manifest = JSON.parse(await deps.readInput(input.manifestKey)) as VoiceIdManifest;
+  const manifest = parseJson(await deps.readInput(input.manifestKey), `the job's manifest ${input.manifestKey} is not JSON`) as VoiceIdManifest;
   const requests = 'SpeakerEnrollmentRequests' in manifest ? manifest.SpeakerEnrollmentRequests : manifest.FraudsterRegistrationRequests;
   const requestIds = requests.map((r) => r.RequestId);
   const speakerOf = new Map<string, string | undefined>(requests.map((r) => [r.RequestId, 'SpeakerId' in r ? String(r.SpeakerId) : undefined]));
@@ -57,4 +57,13 @@ export async function recordJobResults(input: RecordJobInput, deps: RecordJobDep
     deps.now(),
   );
   return { jobId: job.jobId, jobStatus: job.jobStatus, counts };
+}
+
+/** JSON.parse's own messages quote the text around the error, which here would be speaker ids: a fixed message instead. */
+export function parseJson(text: string, message: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(message);
+  }
 }

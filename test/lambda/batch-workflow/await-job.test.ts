@@ -29,6 +29,8 @@ afterAll(async () => {
 /** A job whose status the test sets, Step Functions tokens that record what completed them, and the real table. */
 function world(jobId: string) {
   let status = 'IN_PROGRESS';
+  let now = Date.now();
+  const createdAtMs = now;
   const completed: Array<{ token: string; output: JobState }> = [];
   const stale = new Set<string>();
   let describes = 0;
@@ -37,7 +39,9 @@ function world(jobId: string) {
     jobs: {
       describe: async () => {
         describes++;
-        return { jobId, jobStatus: status, outputS3Uri: 's3://out/jobs' };
+        // Steady progress: 1% per emulated minute since creation.
+        const percentComplete = Math.min(99, Math.floor((now - createdAtMs) / 60_000));
+        return { jobId, jobStatus: status, outputS3Uri: 's3://out/jobs', ...(status === 'IN_PROGRESS' && { createdAtMs, percentComplete }) };
       },
     },
     tokens: {
@@ -47,9 +51,9 @@ function world(jobId: string) {
         return true;
       },
     },
-    now: () => Date.now(),
+    now: () => now,
   };
-  return { deps, completed, stale, end: (s: string) => (status = s), describes: () => describes };
+  return { deps, completed, stale, end: (s: string) => (status = s), describes: () => describes, advance: (ms: number) => (now += ms) };
 }
 
 describe('waiting for a batch job', () => {
@@ -106,15 +110,35 @@ describe('waiting for a batch job', () => {
     expect(await pollWaitingJobs(w.deps, 0)).toEqual({ jobs: 0, leftToEvents: 0, describes: 0, completedJobs: 0 });
   });
 
-  test('a job whose events arrive is left to them by the poll, however long it runs (even when its submitted event came before the wait)', async () => {
+  test('a job whose events arrive is described only when its progress says it should have ended, however long it runs', async () => {
     const w = world('abcdefghijklmnopqrstu8');
+    // The submitted event usually comes before the wait.
     expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu8', sourceId: 'submitted-8' }, w.deps)).toBe('NOBODY_WAITING');
     await startWaiting({ jobId: 'abcdefghijklmnopqrstu8', jobType: 'SPEAKER_ENROLLMENT', taskToken: 't8' }, w.deps);
-    const describes = w.describes();
-    for (let i = 0; i < 3; i++) expect(await pollWaitingJobs(w.deps, 0)).toEqual({ jobs: 1, leftToEvents: 1, describes: 0, completedJobs: 0 });
-    expect(w.describes()).toBe(describes);
+    const start = w.describes();
+    w.advance(10 * 60_000); // 10 minutes in: 10% done, so about 90 more minutes
+    expect(await pollWaitingJobs(w.deps, 5 * 60_000)).toEqual({ jobs: 1, leftToEvents: 0, describes: 1, completedJobs: 0 });
+    for (let minute = 0; minute < 90; minute += 5) {
+      w.advance(5 * 60_000);
+      expect(await pollWaitingJobs(w.deps, 5 * 60_000)).toMatchObject({ describes: 0 });
+    }
+    expect(w.describes() - start).toBe(1);
+    // Its end event was the one lost: the check at the predicted end finds it ended.
     w.end('COMPLETED');
-    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu8', sourceId: 'ended-8' }, w.deps)).toBe('COMPLETED_TASKS');
+    for (let minute = 0; minute < 30 && w.completed.length === 0; minute += 5) {
+      w.advance(5 * 60_000);
+      await pollWaitingJobs(w.deps, 5 * 60_000);
+    }
+    expect(w.completed.map((c) => c.token)).toEqual(['t8']);
+    expect(w.describes() - start).toBe(2);
+  });
+
+  test('a describe that fails once the token is stored does not fail the wait: the events or the poll end it', async () => {
+    const w = world('abcdefghijklmnopqrstu9');
+    const throttled = { ...w.deps, jobs: { describe: async () => Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })) } };
+    expect(await startWaiting({ jobId: 'abcdefghijklmnopqrstu9', jobType: 'SPEAKER_ENROLLMENT', taskToken: 't9' }, throttled)).toBe('CHECK_FAILED');
+    w.end('COMPLETED');
+    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu9', sourceId: 'e9' }, w.deps)).toBe('COMPLETED_TASKS');
   });
 
   test('a wait whose task timed out (a lost token) waits again with a new token: the stale one is forgotten', async () => {

@@ -52,4 +52,14 @@ describe('one active Voice ID job of each type per domain', () => {
     expect(await lock.acquire('SPEAKER_ENROLLMENT', 'enr-next', NOW + (LOCK_LEASE_SECONDS - 10) * 1000)).toBe('HELD');
     expect(await lock.acquire('SPEAKER_ENROLLMENT', 'enr-next', NOW + (LOCK_LEASE_SECONDS + 10) * 1000)).toBe('ACQUIRED');
   });
+
+  test('an execution that ended holding locks has exactly its own released; others stay held', async () => {
+    const lock = new DynamoDbJobLock(documents, table, 'releasefordomain000000');
+    expect(await lock.acquire('SPEAKER_ENROLLMENT', 'enr-aborted', NOW, 'arn:aws:states:us-east-1:123456789012:execution:m:aborted')).toBe('ACQUIRED');
+    expect(await lock.acquire('FRAUDSTER_REGISTRATION', 'frd-running', NOW, 'arn:aws:states:us-east-1:123456789012:execution:m:running')).toBe('ACQUIRED');
+    expect(await lock.releaseFor('arn:aws:states:us-east-1:123456789012:execution:m:aborted')).toBe(1);
+    expect(await lock.acquire('SPEAKER_ENROLLMENT', 'enr-next', NOW + 1000)).toBe('ACQUIRED');
+    expect(await lock.acquire('FRAUDSTER_REGISTRATION', 'frd-next', NOW + 1000)).toBe('HELD');
+    expect(await lock.heldForSeconds('FRAUDSTER_REGISTRATION', NOW + 90_000)).toBe(90);
+  });
 });

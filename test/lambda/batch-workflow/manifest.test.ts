@@ -72,4 +72,16 @@ describe('batch manifests', () => {
     const problems = problemsOf(enrollment([request('r1', 'secret-customer-42', ['a.wav']), request('r2', 'secret-customer-42', ['b.wav'])]));
     expect(JSON.stringify(problems)).not.toContain('secret-customer-42');
   });
+
+  test('a first line is a header only when its cells are the column names: an id that starts like one is data', () => {
+    expect(requestsOf('speaker001,audio/a.wav\nspeaker002,audio/b.wav\n').map((r) => r.speakerId)).toEqual(['speaker001', 'speaker002']);
+    expect(requestsOf('speakerId,audio key,channel\nC1,audio/a.wav,0\n').map((r) => r.speakerId)).toEqual(['C1']);
+    expect(requestsOf('Speaker_Id , Audio-Key\nC1,audio/a.wav\n').map((r) => r.speakerId)).toEqual(['C1']);
+  });
+
+  test('a JSON syntax error is reported by position, never by the text around it (which may hold speaker ids)', () => {
+    const problems = problemsOf('{"Version":"1.0","SpeakerEnrollmentRequests":[{"RequestId":"r1","SpeakerId":"C-SECRET-77",}]}');
+    expect(problems.map((p) => p.message).join(' ')).not.toContain('SECRET');
+    expect(problems[0].message).toMatch(/not valid JSON/);
+  });
 });

@@ -60,7 +60,7 @@ describe('the state machine', () => {
 
   test('every Task has an explicit timeout, and the execution has one too', () => {
     const tasks = allStates(json.States).filter(([, s]) => s.Type === 'Task');
-    expect(tasks.length).toBe(12);
+    expect(tasks.length).toBe(13);
     for (const [name, s] of tasks) expect({ name, timeout: typeof s.TimeoutSeconds }).toEqual({ name, timeout: 'number' });
     expect(json.TimeoutSeconds).toBe(3 * 24 * 3600);
   });
@@ -71,7 +71,7 @@ describe('the state machine', () => {
       expect(s.Resource).toBe(`arn:aws:states:::aws-sdk:voiceid:${action}`);
       expect(s.Parameters).toEqual(expect.objectContaining({ 'ClientToken.$': '$.chunk.clientToken', [config]: expect.stringMatching(/^\$\.config\./), OutputDataConfig: expect.objectContaining({ KmsKeyId: expect.any(String) }) }));
       expect(s.Retry).toEqual([
-        expect.objectContaining({ ErrorEquals: ['VoiceId.ThrottlingException', 'VoiceId.InternalServerException'], JitterStrategy: 'FULL' }),
+        expect.objectContaining({ ErrorEquals: ['VoiceId.ThrottlingException', 'VoiceId.InternalServerException', 'States.Timeout'], JitterStrategy: 'FULL' }),
         expect.objectContaining({ ErrorEquals: ['VoiceId.ServiceQuotaExceededException', 'VoiceId.ConflictException'], IntervalSeconds: 60, JitterStrategy: 'FULL' }),
       ]);
       // A start that fails for good releases the lock before failing the job.
@@ -88,10 +88,23 @@ describe('the state machine', () => {
     expect(allStates(json.States).filter(([, s]) => s.Type === 'Wait').map(([name]) => name)).toEqual(['WaitForLock']);
   });
 
-  test('runs the jobs of a file one at a time, in an inline map, behind the lock', () => {
+  test('runs the jobs of a file one at a time, in an inline map, behind the lock, backing off while queued', () => {
     expect(json.States.RunJobs).toEqual(expect.objectContaining({ Type: 'Map', MaxConcurrency: 1 }));
     expect(json.States.RunJobs.ItemProcessor?.ProcessorConfig).toEqual({ Mode: 'INLINE' });
     expect(states.LockTaken).toEqual(expect.objectContaining({ Default: 'WaitForLock' }));
+    expect(states.WaitForLock).toEqual(expect.objectContaining({ SecondsPath: '$.lock.retryAfterSeconds' }));
+    expect(states.TakeLock.Parameters).toEqual(expect.objectContaining({ Payload: expect.objectContaining({ 'executionArn.$': '$$.Execution.Id' }) }));
+  });
+
+  test('no path leaves a lock held: a failed chunk releases its own, a failed map releases every chunk\'s', () => {
+    for (const step of ['StartSpeakerEnrollmentJob', 'StartFraudsterRegistrationJob', 'WaitForJob', 'RecordJob']) {
+      expect(states[step].Catch?.at(-1)).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReleaseLockAfterError' });
+    }
+    expect(json.States.RunJobs.Catch?.[0].Next).toBe('ReleaseAllLocks');
+    expect(states.ReleaseAllLocks.Parameters).toEqual(expect.objectContaining({ Payload: expect.objectContaining({ action: 'releaseAll', 'owners.$': '$.prepared.jobs[*].clientToken' }) }));
+    const rule = Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.states'] } } })) as Array<{ Properties: { EventPattern: { detail: Record<string, unknown> }; Targets: unknown[] } }>;
+    expect(rule[0].Properties.EventPattern.detail).toEqual({ stateMachineArn: [expect.anything()], status: ['ABORTED', 'TIMED_OUT', 'FAILED'] });
+    expect(rule[0].Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^BatchWorkflowJobLockFunction/), 'Arn'] } })]);
   });
 
   test('logs every event without the states\' data, encrypted, and traces', () => {
@@ -189,7 +202,7 @@ test('alarms on failed, timed-out and aborted executions and on event-handling e
 });
 
 describe('props are checked at synth', () => {
-  function workflow(props: { pollInterval?: Duration; jobWaitTimeout?: Duration; lockRetryInterval?: Duration; recordRetentionDays?: number }) {
+  function workflow(props: { pollInterval?: Duration; jobWaitTimeout?: Duration; executionTimeout?: Duration; recordRetentionDays?: number }) {
     const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-west-2' } });
     const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-2:123456789012:key/11111111-2222-3333-4444-555555555555');
     return () =>
@@ -207,7 +220,8 @@ describe('props are checked at synth', () => {
   test.each([
     [{ pollInterval: Duration.seconds(30) }, /pollInterval must be whole minutes from 1 to 60 \(got 30 s\)/],
     [{ jobWaitTimeout: Duration.minutes(10) }, /jobWaitTimeout must be 1 hour to 7 days/],
-    [{ lockRetryInterval: Duration.seconds(1) }, /lockRetryInterval must be 10 s to 60 minutes/],
+    [{ executionTimeout: Duration.minutes(30) }, /executionTimeout must be 1 hour to 365 days/],
+    [{ jobWaitTimeout: Duration.days(5), executionTimeout: Duration.days(2) }, /jobWaitTimeout must not be longer than executionTimeout/],
     [{ recordRetentionDays: 0 }, /recordRetentionDays must be a whole number of days from 1 to 3650 \(got 0\)/],
   ])('%j is refused, naming the prop and the range', (props, message) => {
     expect(workflow(props)).toThrow(message);

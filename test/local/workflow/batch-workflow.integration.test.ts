@@ -77,7 +77,7 @@ const count = (list: readonly string[], name: string) => list.filter((n) => n ==
 describe('the batch workflow (synthesized definition, bundled functions, emulator)', () => {
   test('every Task state of the synthesized definition has a route, and nothing uses what the local runner cannot run', () => {
     expect(Object.keys(world.workflow.routes).sort()).toEqual([
-      'FinishAfterError', 'FinishBatch', 'Prepare', 'PublishCompletion', 'PublishRefusal', 'RecordJob', 'ReleaseLock', 'ReleaseLockAfterError',
+      'FinishAfterError', 'FinishBatch', 'Prepare', 'PublishCompletion', 'PublishRefusal', 'RecordJob', 'ReleaseAllLocks', 'ReleaseLock', 'ReleaseLockAfterError',
       'StartFraudsterRegistrationJob', 'StartSpeakerEnrollmentJob', 'TakeLock', 'WaitForJob',
     ]);
     // aws-local-stepfunctions silently ignores JSONata, Arguments/Output/Assign, distributed maps and ItemReader.
@@ -180,12 +180,16 @@ describe('the batch workflow (synthesized definition, bundled functions, emulato
     expect(await enrollmentJobCount()).toBe(jobsBefore + 1);
   });
 
-  test('throttling while starting and while describing is retried', async () => {
+  test('throttling while starting is retried by the state machine; a wait whose describe stays throttled still ends (its events do it)', async () => {
     await world.stack.control.injectFault({ operation: 'StartSpeakerEnrollmentJob', type: 'THROTTLING', count: 2 });
-    await world.stack.control.injectFault({ operation: 'DescribeSpeakerEnrollmentJob', type: 'THROTTLING', count: 2 });
+    // More than the wait function's SDK retries (3 attempts): its first describe fails for good.
+    await world.stack.control.injectFault({ operation: 'DescribeSpeakerEnrollmentJob', type: 'THROTTLING', count: 3 });
+    const before = (await world.stack.control.requestCounts()).DescribeSpeakerEnrollmentJob ?? 0;
     const done = await (await upload('enrollment/throttled.csv', 'C6001,audio/dan.wav\n')).done;
     expect(done.status).toBe('SUCCEEDED');
     expect(count(done.tasksRun, 'StartSpeakerEnrollmentJob')).toBe(3);
+    expect(count(done.tasksRun, 'WaitForJob')).toBe(1);
+    expect(((await world.stack.control.requestCounts()).DescribeSpeakerEnrollmentJob ?? 0) - before).toBeGreaterThanOrEqual(4);
   });
 
   test('job events that never arrive: the poll schedule describes the job and ends the wait, the execution pays nothing extra', async () => {
