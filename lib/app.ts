@@ -44,6 +44,7 @@ export function buildApp(app: App, config: AppConfig): VoiceIdConnectStacks {
     batchOutputBucket: stateful.batchOutputBucket,
     dataAccessRole: stateful.dataAccessRole,
     decisionRetentionDays: config.decisionRetentionDays,
+    batchRecordRetentionDays: config.batchRecordRetentionDays,
     decisionPolicy: {
       // One setting for both sides: the threshold the shipped flow sets is the one the Lambda trusts.
       acceptanceThreshold: config.flow.authenticationThreshold,

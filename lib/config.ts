@@ -31,6 +31,8 @@ export interface AppConfig {
   readonly domainDescription?: string;
   /** Days a decision record is kept before DynamoDB's TTL removes it. */
   readonly decisionRetentionDays: number;
+  /** Days the batch workflow's per-speaker outcomes and job records are kept. */
+  readonly batchRecordRetentionDays: number;
   /** Removal policy of the stateful resources. */
   readonly removalPolicy: StatefulRemovalPolicy;
   /** Lowest authentication score the decision Lambda accepts as AUTHENTICATED (default: the flows' acceptance threshold). */
@@ -189,6 +191,7 @@ export function loadConfig(read: ContextReader): AppConfig {
     throw new ConfigError('domainDescription', domainDescription, 'at most 1024 letters, digits, spaces or _.:/=+-%@');
   }
   const decisionRetentionDays = integerInRange(read, 'decisionRetentionDays', MIN_RETENTION_DAYS, MAX_RETENTION_DAYS);
+  const batchRecordRetentionDays = integerInRange(read, 'batchRecordRetentionDays', MIN_RETENTION_DAYS, MAX_RETENTION_DAYS);
   const removalPolicy = removalPolicyOf(read);
   const policyMinAuthenticationScore = optionalIntegerInRange(read, 'policyMinAuthenticationScore', 0, 100);
   const policyMaxKnownFraudsterRiskScore = optionalIntegerInRange(read, 'policyMaxKnownFraudsterRiskScore', 0, 100);
@@ -262,6 +265,7 @@ export function loadConfig(read: ContextReader): AppConfig {
     domainName,
     domainDescription,
     decisionRetentionDays,
+    batchRecordRetentionDays,
     removalPolicy,
     policyMinAuthenticationScore,
     policyMaxKnownFraudsterRiskScore,

@@ -41,6 +41,11 @@ export interface StatelessStackProps extends StackProps {
   /** Days a decision record is kept (the Lambda stamps the TTL). */
   readonly decisionRetentionDays: number;
   /**
+   * Days the batch workflow's per-speaker outcomes and job records are kept.
+   * @default 365
+   */
+  readonly batchRecordRetentionDays?: number;
+  /**
    * The decision policy of the contact-flow Lambda; its thresholds are also the ones the shipped flow sets.
    * @default - the ContactFlowDecisionFunction defaults (thresholds 90 and 50, fraud screening required)
    */
@@ -116,6 +121,7 @@ export class StatelessStack extends Stack {
       dataAccessRole: props.dataAccessRole,
       outputKey: props.dataKey,
       batchJobsTable: props.batchJobsTable,
+      recordRetentionDays: props.batchRecordRetentionDays,
       stateMachineName: `${resourceNamePrefix}batch-workflow`,
       logEncryptionKey: props.telemetryKey,
       logGroupNamePrefix,

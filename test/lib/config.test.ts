@@ -6,6 +6,7 @@ const VALID: Record<string, unknown> = {
   domainName: 'voice-id-connect',
   domainDescription: 'Caller authentication',
   decisionRetentionDays: 90,
+  batchRecordRetentionDays: 365,
   removalPolicy: 'retain',
   tags: { project: 'voice-id-connect' },
 };
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
       domainName: 'voice-id-connect',
       domainDescription: 'Caller authentication',
       decisionRetentionDays: 90,
+      batchRecordRetentionDays: 365,
       removalPolicy: StatefulRemovalPolicy.RETAIN,
       policyMinAuthenticationScore: undefined,
       policyMaxKnownFraudsterRiskScore: undefined,
@@ -86,6 +88,7 @@ describe('loadConfig', () => {
     ['domainName', { domainName: '-bad' }, /'domainName'.*"-bad".*letters, digits/],
     ['domainDescription', { domainDescription: 'no <html>' }, /'domainDescription'/],
     ['decisionRetentionDays', { decisionRetentionDays: 'ninety' }, /'decisionRetentionDays'.*"ninety".*whole number from 1 to 3650/],
+    ['batchRecordRetentionDays', { batchRecordRetentionDays: 0 }, /'batchRecordRetentionDays': 0/],
     ['decisionRetentionDays', { decisionRetentionDays: 0 }, /'decisionRetentionDays': 0/],
     ['decisionRetentionDays', { decisionRetentionDays: 1.5 }, /'decisionRetentionDays'/],
     ['removalPolicy', { removalPolicy: 'delete' }, /'removalPolicy'.*"delete".*'retain', 'destroy'/],

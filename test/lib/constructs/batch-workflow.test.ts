@@ -190,6 +190,11 @@ describe('least privilege', () => {
   });
 });
 
+test('per-speaker outcomes are kept for batchRecordRetentionDays (365 by default): the record function stamps the TTL', () => {
+  template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ BATCH_RECORD_RETENTION_DAYS: '365' }) } });
+  buildTestApp({ batchRecordRetentionDays: 30 }).statelessTemplate.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ BATCH_RECORD_RETENTION_DAYS: '30' }) } });
+});
+
 test('alarms on failed, timed-out and aborted executions and on event-handling errors, to the alarm topic', () => {
   const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith('BatchWorkflow'));
   expect(alarms.map(([, a]) => (a as { Properties: { AlarmName: string } }).Properties.AlarmName).sort()).toEqual([
