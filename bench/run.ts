@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the decision Lambda's size, cold start, latency under concurrency, Voice ID calls per
- * decision, behaviour under the EvaluateSession quota, and the emulator's own throughput.
- * Results: bench/results/decision-lambda.json and .md. Medians and percentiles only: this machine is shared.
+ * decision, behaviour under the EvaluateSession quota, and the emulator's own throughput; then the batch workflow's
+ * costs (bench/workflow.ts). Results: bench/results/decision-lambda.* and batch-workflow.*. Medians and
+ * percentiles only: this machine is shared.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +16,7 @@ import { batchContextOf, enrollSpeakers, registerFraudsters } from '../local/sce
 import { ENROLLED_SPEAKERS, FRAUDSTER_VOICE } from '../local/scenario/scenario-data';
 import { assetSize, coldInit, decisionFunctionAsset } from './asset';
 import { type FlowRunSummary, flowScenario } from './flow';
+import { workflowBench, writeWorkflowResults } from './workflow';
 import { closedLoop, openLoop, QuotaStep, summarize, uploadCallAudio } from './load';
 import { round } from './stats';
 
@@ -115,6 +117,8 @@ async function main(): Promise<void> {
     for (const fn of fns) await fn.stop();
     await stack.stop();
   }
+  // The batch workflow, on a local stack of its own.
+  writeWorkflowResults(await workflowBench());
 }
 
 function markdown(r: {
