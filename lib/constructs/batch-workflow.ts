@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import { BATCH_ENV, BATCH_EVENT_ACTIONS, COMPLETION_EVENT, JOB_OUTPUT_PREFIX, SUMMARY_SUFFIX, UPLOAD_PREFIXES, UPLOAD_SUFFIXES } from '../../lambda/batch-workflow/config';
 import { JOBS_PREFIX, VALIDATION_REPORT_SUFFIX } from '../../lambda/batch-workflow/use-case/prepare-batch';
 import { BUNDLING } from './contact-flow-decision-function';
+import { acknowledgeLambdaPlacement } from '../nag/lambda-acknowledgements';
 import { grantObjects, grantTableActions } from './scoped-grants';
 import { deploymentLogGroupName, kebabCase } from './telemetry-names';
 import { IVoiceIdDomain } from './voice-id-domain';
@@ -477,15 +478,8 @@ function stepFunction(scope: Construct, id: string, options: StepFunctionOptions
   const notInVpc = 'Calls only the S3, DynamoDB, Voice ID and Step Functions public endpoints over TLS and keeps no data of its own; no VPC resource is involved.';
   const noDlq = 'Invoked by Step Functions, whose Retry and Catch handle a failed invocation; the event-triggered wait step has the state machine\'s polling as its fallback.';
   const noReserved = 'Batch steps run one job at a time per type; reserving concurrency would only take capacity from the account.';
-  Validations.of(fn).acknowledge(
-    { id: 'AwsSolutions-L1', reason: 'Pinned to Node.js 22, the runtime the bundle targets and the tests run against; move with the bundle target, not silently.' },
-    { id: 'NIST.800.53.R5-LambdaInsideVPC', reason: notInVpc },
-    { id: 'HIPAA.Security-LambdaInsideVPC', reason: notInVpc },
-    { id: 'NIST.800.53.R5-LambdaDLQ', reason: noDlq },
-    { id: 'HIPAA.Security-LambdaDLQ', reason: noDlq },
-    { id: 'NIST.800.53.R5-LambdaConcurrency', reason: noReserved },
-    { id: 'HIPAA.Security-LambdaConcurrency', reason: noReserved },
-  );
+  Validations.of(fn).acknowledge({ id: 'AwsSolutions-L1', reason: 'Pinned to Node.js 22, the runtime the bundle targets and the tests run against; move with the bundle target, not silently.' });
+  acknowledgeLambdaPlacement(fn, { noVpc: notInVpc, noDlq, noReservedConcurrency: noReserved });
   return fn;
 }
 

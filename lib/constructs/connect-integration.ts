@@ -13,6 +13,7 @@ import { MAX_FLOW_RETRIES, renderVoiceIdAuthenticationFlow, VoiceIdAuthenticatio
 import { BUNDLING } from './contact-flow-decision-function';
 import { deploymentLogGroupName } from './telemetry-names';
 import { IVoiceIdDomain } from './voice-id-domain';
+import { acknowledgeLambdaPlacement } from '../nag/lambda-acknowledgements';
 
 /** `arn:<partition>:connect:<region>:<account>:instance/<uuid>`. */
 const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -328,14 +329,7 @@ export class ConnectVoiceIdIntegration extends Construct {
     // The Provider framework does not expose its function; 'framework-onEvent' is its construct id.
     const frameworkFunction = provider.node.findChild('framework-onEvent');
     for (const fn of [handler, frameworkFunction]) {
-      Validations.of(fn).acknowledge(
-        { id: 'NIST.800.53.R5-LambdaInsideVPC', reason: noVpc },
-        { id: 'HIPAA.Security-LambdaInsideVPC', reason: noVpc },
-        { id: 'NIST.800.53.R5-LambdaDLQ', reason: noDlq },
-        { id: 'HIPAA.Security-LambdaDLQ', reason: noDlq },
-        { id: 'NIST.800.53.R5-LambdaConcurrency', reason: noConcurrency },
-        { id: 'HIPAA.Security-LambdaConcurrency', reason: noConcurrency },
-      );
+      acknowledgeLambdaPlacement(fn, { noVpc, noDlq, noReservedConcurrency: noConcurrency });
     }
     Validations.of(handler).acknowledge({
       id: 'AwsSolutions-L1',

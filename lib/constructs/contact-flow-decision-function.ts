@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -34,6 +34,7 @@ import {
 } from '../../lambda/contact-flow-decision/domain/policy';
 import { deploymentLogGroupName, kebabCase } from './telemetry-names';
 import { IVoiceIdDomain } from './voice-id-domain';
+import { grantTableActions } from './scoped-grants';
 
 const SERVICE_NAME = 'contact-flow-decision';
 const METRICS_NAMESPACE = 'VoiceIdConnect';
@@ -269,7 +270,8 @@ export class ContactFlowDecisionFunction extends Construct {
     props.domain.grantEvaluate(fn);
     // The domain's default watchlist: the one a LOW_RISK must come from unless a watchlist is configured.
     props.domain.grantDescribe(fn);
-    grantRecordItems(props.decisionsTable, fn);
+    // Exactly what recording needs (a conditional PutItem), with the key used only through DynamoDB.
+    grantTableActions(fn, props.decisionsTable, ['dynamodb:PutItem']);
 
     const inlineReason = 'The role is this function\'s alone and its policy is generated from scoped grants (domain, table, log group); nothing else attaches it.';
     Validations.of(role).acknowledge(
@@ -386,18 +388,6 @@ export const BUNDLING: BundlingOptions = {
   esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': './lambda/shared/lambda-credentials.ts' },
 };
 
-/** Exactly what recording needs (a conditional PutItem), with the key used only through DynamoDB. */
-function grantRecordItems(table: dynamodb.ITable, grantee: iam.IGrantable): void {
-  iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:PutItem'], resourceArns: [table.tableArn] });
-  if (table.encryptionKey) {
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-      resourceArns: [table.encryptionKey.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(table).region}.amazonaws.com` } },
-    });
-  }
-}
 
 /** The policy with every default filled in: what the function's environment carries. */
 export type ResolvedDecisionPolicy = DeploymentPolicy;
