@@ -8,6 +8,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { Environment } from '../shared/env';
@@ -23,6 +24,10 @@ const lock = new DynamoDbJobLock(
   env.requiredString(BATCH_ENV.voiceIdDomainId),
   env.integerOrDefault(BATCH_ENV.lockLeaseSeconds, LOCK_LEASE_SECONDS, { min: 3600, max: 366 * 24 * 3600 }),
 );
+
+const sfn = new SFNClient({});
+/** A holder older than this is checked: if its execution no longer runs, the lock is taken over. */
+const CHECK_HOLDER_AFTER_SECONDS = 300;
 
 const OWNER = z.string().check(z.regex(/^[a-zA-Z0-9_-]{1,64}$/));
 const LockEvent = z.discriminatedUnion('action', [
@@ -60,6 +65,27 @@ export async function handler(event: unknown): Promise<{ lock: LockResult | 'REL
     return { lock: 'RELEASED' };
   }
   const now = Date.now();
-  const result = await lock.acquire(input.jobType, input.owner, now, input.executionArn);
-  return { lock: result, retryAfterSeconds: result === 'ACQUIRED' ? 60 : retryAfter(await lock.heldForSeconds(input.jobType, now)) };
+  let result = await lock.acquire(input.jobType, input.owner, now, input.executionArn);
+  if (result === 'ACQUIRED') return { lock: result, retryAfterSeconds: 60 };
+  const holder = await lock.holder(input.jobType, now);
+  // The rule that releases an ended execution's lock is one best-effort delivery: if it was lost, the queue does not
+  // wait for the lease. A holder whose execution no longer runs loses the lock (released only if still its own).
+  if (holder && holder.executionArn !== '' && holder.heldForSeconds > CHECK_HOLDER_AFTER_SECONDS && (await executionEnded(holder.executionArn))) {
+    if ((await lock.releaseFor(holder.executionArn)) > 0) {
+      logger.warn('Took over the job lock of an execution that ended without releasing it', { jobType: input.jobType });
+      result = await lock.acquire(input.jobType, input.owner, now, input.executionArn);
+      if (result === 'ACQUIRED') return { lock: result, retryAfterSeconds: 60 };
+    }
+  }
+  return { lock: result, retryAfterSeconds: retryAfter(holder?.heldForSeconds ?? 0) };
+}
+
+async function executionEnded(executionArn: string): Promise<boolean> {
+  try {
+    const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return status !== undefined && status !== 'RUNNING' && status !== 'PENDING_REDRIVE';
+  } catch (error: unknown) {
+    // An execution that no longer exists (history expired) holds nothing; any other failure decides nothing.
+    return (error as { name?: string }).name === 'ExecutionDoesNotExist';
+  }
 }

@@ -57,7 +57,7 @@ export async function handler(event: unknown): Promise<{ outcome: WaitOutcome | 
   const voiceIdEvent = VoiceIdBatchEvent.safeParse(event);
   if (voiceIdEvent.success) {
     const { batchJobId, sourceId, action } = voiceIdEvent.data.detail;
-    const outcome = await onJobEvent({ jobId: batchJobId, sourceId }, deps);
+    const outcome = await onJobEvent({ jobId: batchJobId, sourceId }, deps, pollGraceMs);
     logger.info('Voice ID batch job event', { jobId: batchJobId, jobType: jobTypeOf(action), outcome });
     return { outcome };
   }

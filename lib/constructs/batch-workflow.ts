@@ -14,6 +14,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { Construct } from 'constructs';
 import { BATCH_ENV, BATCH_EVENT_ACTIONS, COMPLETION_EVENT, JOB_OUTPUT_PREFIX, SUMMARY_SUFFIX, UPLOAD_PREFIXES, UPLOAD_SUFFIXES } from '../../lambda/batch-workflow/config';
 import { JOBS_PREFIX, VALIDATION_REPORT_SUFFIX } from '../../lambda/batch-workflow/use-case/prepare-batch';
@@ -121,6 +122,13 @@ export class BatchWorkflow extends Construct {
       [BATCH_ENV.lockLeaseSeconds]: String(executionTimeout.toSeconds()),
     });
     grantTableActions(lock, table, ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem']);
+    // Whether a lock holder's execution still runs: only executions of this state machine.
+    const executionsArn = stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    iam.Grant.addToPrincipal({ grantee: lock, actions: ['states:DescribeExecution'], resourceArns: [executionsArn] });
+    Validations.of(lock.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(executionsArn))}]`,
+      reason: 'states:DescribeExecution on the executions of this state machine only (execution names are generated): the lock step checks whether a holder still runs.',
+    });
 
     const wait = step('JobWait', 'job-wait-handler.ts', 'Completes the workflow task waiting for a Voice ID batch job once the job ended (events and polling)', Duration.seconds(60), {
       [BATCH_ENV.batchJobsTableName]: table.tableName,
@@ -256,8 +264,14 @@ export class BatchWorkflow extends Construct {
     const waitForLock = new sfn.Wait(this, 'WaitForLock', { time: sfn.WaitTime.secondsPath('$.lock.retryAfterSeconds') });
     const releaseLock = invoke('ReleaseLock', lock, { action: 'release', 'jobType.$': '$.jobType', 'owner.$': '$.chunk.clientToken' }, {}, sfn.JsonPath.DISCARD, Duration.seconds(30));
     const releaseLockAfterError = invoke('ReleaseLockAfterError', lock, { action: 'release', 'jobType.$': '$.jobType', 'owner.$': '$.chunk.clientToken' }, {}, sfn.JsonPath.DISCARD, Duration.seconds(30));
+    // Taking and releasing are idempotent: a failing lock step (DynamoDB throttled) is simply asked again.
+    for (const step of [takeLock, releaseLock, releaseLockAfterError]) {
+      step.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+    }
     // The chunk's result says it failed; the other chunks still run, and the summary and the execution report it.
     const jobStepFailed = new sfn.Pass(this, 'JobStepFailed', { parameters: { jobStatus: 'WORKFLOW_ERROR', 'chunk.$': '$.chunk.index', 'error.$': '$.error' } });
+    takeLock.addCatch(jobStepFailed, { resultPath: '$.error' });
+    releaseLockAfterError.addCatch(jobStepFailed, { resultPath: sfn.JsonPath.DISCARD });
 
     const startJob = (id: string, action: 'startSpeakerEnrollmentJob' | 'startFraudsterRegistrationJob', config: Record<string, unknown>) => {
       const task = new tasks.CallAwsService(this, id, {
@@ -299,7 +313,8 @@ export class BatchWorkflow extends Construct {
       taskTimeout: sfn.Timeout.duration(timing.jobWaitTimeout),
     });
     // A failing wait function (DynamoDB, Step Functions) is retried before the chunk is given up with its job still running.
-    waitForJob.addRetry({ errors: ['States.TaskFailed', 'Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.SdkClientException'], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+    // Retried for about an hour: giving up releases the lock while the job may still run.
+    waitForJob.addRetry({ errors: ['States.TaskFailed', 'Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.SdkClientException'], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 10, maxDelay: Duration.minutes(10), jitterStrategy: sfn.JitterType.FULL });
     waitForJob.addCatch(waitForJob, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
     waitForJob.addCatch(releaseLockAfterError, { resultPath: '$.error' });
 
@@ -313,6 +328,8 @@ export class BatchWorkflow extends Construct {
     );
     recordJob.addCatch(releaseLockAfterError, { resultPath: '$.error' });
     const jobDone = new sfn.Pass(this, 'JobDone', { parameters: { 'jobId.$': '$.recorded.jobId', 'jobStatus.$': '$.recorded.jobStatus', 'counts.$': '$.recorded.counts' } });
+    // The job is recorded: a lock that could not be released is left to the next taker's check and to its lease.
+    releaseLock.addCatch(jobDone, { resultPath: sfn.JsonPath.DISCARD });
 
     releaseLockAfterError.next(jobStepFailed);
     const afterStart = waitForJob.next(recordJob).next(releaseLock).next(jobDone);
@@ -409,8 +426,9 @@ export class BatchWorkflow extends Construct {
     const alarms = [
       alarm('ExecutionsFailedAlarm', this.stateMachine.metricFailed({ period, statistic: 'Sum' }), 'batch-executions-failed', 'A batch ended FAILED: an invalid manifest (validation report next to the input), a failed Voice ID job or a step that failed after its retries (summary next to the input).'),
       alarm('ExecutionsTimedOutAlarm', this.stateMachine.metricTimedOut({ period, statistic: 'Sum' }), 'batch-executions-timed-out', 'A batch execution ran past its timeout: a job lock held too long or a job that never ended.'),
-      alarm('ExecutionsAbortedAlarm', this.stateMachine.metricAborted({ period, statistic: 'Sum' }), 'batch-executions-aborted', 'Someone stopped a batch execution; its job lock stays until its lease ends.'),
+      alarm('ExecutionsAbortedAlarm', this.stateMachine.metricAborted({ period, statistic: 'Sum' }), 'batch-executions-aborted', 'Someone stopped a batch execution: its job lock is released (by a rule, or by the next execution that finds it held), but its Voice ID job, if one runs, is not recorded.'),
       alarm('JobEventErrorsAlarm', this.functions.wait.metricErrors({ period, statistic: 'Sum' }), 'batch-job-event-errors', 'Voice ID batch events failed to be handled; waiting executions fall back on polling.'),
+      alarm('JobLockErrorsAlarm', this.functions.lock.metricErrors({ period, statistic: 'Sum' }), 'batch-job-lock-errors', 'The job lock could not be taken or released (including for an execution that ended): uploads of that type may queue until the lock is checked again.'),
     ];
     if (topic) for (const a of alarms) a.addAlarmAction(new cwActions.SnsAction(topic));
     return alarms;

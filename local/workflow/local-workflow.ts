@@ -159,7 +159,8 @@ export async function startLocalWorkflow(assemblyDir: string, stack: LocalStack,
   const rules = allRules.filter((r) => r.pattern !== undefined) as Array<{ id: string; pattern: Json; targets: Json[] }>;
   const schedules = allRules.filter((r) => r.schedule !== undefined).map((r) => ({ ...r, everySeconds: rateSeconds(r.id, String(r.schedule)) }));
 
-  const tokens: TaskTokens = await startTaskTokenServer();
+  const executionsByArn = new Map<string, ExecutionRecord>();
+  const tokens: TaskTokens = await startTaskTokenServer((arn) => executionsByArn.get(arn)?.status);
   const functions = new Map<string, LocalFunction>();
   const stopAll = async () => {
     await Promise.all([...functions.values()].map((f) => f.stop()));
@@ -321,6 +322,7 @@ export async function startLocalWorkflow(assemblyDir: string, stack: LocalStack,
       });
     const full = Object.assign(record, { done }) as ExecutionRecord;
     executions.push(full);
+    executionsByArn.set(executionArn, full);
     return full;
   };
 

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 
 /**
- * The part of the Step Functions API a task-token callback uses (`SendTaskSuccess`, `SendTaskFailure`,
- * `SendTaskHeartbeat`, awsJson 1.0), on loopback: functions reach it with the real SFN client through
+ * The part of the Step Functions API the step functions use (`SendTaskSuccess`, `SendTaskFailure`,
+ * `SendTaskHeartbeat`, `DescribeExecution`; awsJson 1.0), on loopback: functions reach it with the real SFN client through
  * `AWS_ENDPOINT_URL_SFN`. aws-local-stepfunctions has no task tokens, so the runner mints one per waiting task here.
  */
 export interface TaskTokens {
@@ -16,7 +16,8 @@ export interface TaskTokens {
   stop(): Promise<void>;
 }
 
-export async function startTaskTokenServer(): Promise<TaskTokens> {
+/** `executionStatus` answers DescribeExecution (RUNNING, SUCCEEDED, FAILED; undefined: no such execution). */
+export async function startTaskTokenServer(executionStatus: (executionArn: string) => string | undefined = () => undefined): Promise<TaskTokens> {
   const waiting = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const expired = new Set<string>();
   const server = http.createServer((req, res) => {
@@ -33,6 +34,11 @@ export async function startTaskTokenServer(): Promise<TaskTokens> {
         input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
       } catch {
         return answer(400, { __type: 'SerializationException', message: 'body is not JSON' });
+      }
+      if (target === 'AWSStepFunctions.DescribeExecution') {
+        const arn = String((input as { executionArn?: string }).executionArn ?? '');
+        const status = executionStatus(arn);
+        return status ? answer(200, { executionArn: arn, status }) : answer(400, { __type: 'ExecutionDoesNotExist', message: `Execution Does Not Exist: '${arn}'` });
       }
       const token = input.taskToken ?? '';
       const waiter = waiting.get(token);

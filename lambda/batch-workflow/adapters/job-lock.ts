@@ -61,11 +61,12 @@ export class DynamoDbJobLock {
     }
   }
 
-  /** How long the current holder has held the lock (seconds), or 0 when nobody does. */
-  async heldForSeconds(jobType: JobType, nowMs: number): Promise<number> {
+  /** Who holds the lock (its execution, '' when unknown) and for how long (seconds); undefined when nobody does. */
+  async holder(jobType: JobType, nowMs: number): Promise<{ readonly executionArn: string; readonly heldForSeconds: number } | undefined> {
     const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: this.key(jobType), ConsistentRead: true }));
-    const since = Date.parse(String(Item?.acquiredAt ?? ''));
-    return Number.isFinite(since) ? Math.max(0, (nowMs - since) / 1000) : 0;
+    if (!Item) return undefined;
+    const since = Date.parse(String(Item.acquiredAt ?? ''));
+    return { executionArn: String(Item.executionArn ?? ''), heldForSeconds: Number.isFinite(since) ? Math.max(0, (nowMs - since) / 1000) : 0 };
   }
 
   /** Releases every lock `executionArn` holds: for an execution that ended (aborted, timed out, failed) without releasing. */

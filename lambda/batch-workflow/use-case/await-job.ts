@@ -75,15 +75,27 @@ export async function startWaiting(wait: Wait, deps: AwaitJobDependencies): Prom
   // the wait and abandon a running job: the events and the poll still end it.
   try {
     return await completeIfEnded(wait, deps);
-  } catch {
-    return 'CHECK_FAILED';
+  } catch (error: unknown) {
+    if (isTransient(error)) return 'CHECK_FAILED';
+    throw error;
   }
+}
+
+/** Throttling, a service-side error or a network failure: worth waiting out. AccessDenied or a missing job is not. */
+export function isTransient(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const status = e.$metadata?.httpStatusCode;
+  return /Throttl|TooManyRequests|InternalServer|ServiceUnavailable|Timeout|NetworkingError|ECONNRESET|ECONNREFUSED/.test(e.name ?? '') || (status !== undefined && status >= 500) || e.$retryable !== undefined;
 }
 
 export type EventOutcome = 'COMPLETED_TASKS' | 'STILL_RUNNING' | 'TOKENS_STALE' | 'DUPLICATE' | 'NOBODY_WAITING';
 
-/** A Voice ID batch event about `jobId` (`sourceId` de-duplicates deliveries). */
-export async function onJobEvent(event: { readonly jobId: string; readonly sourceId: string }, deps: AwaitJobDependencies): Promise<EventOutcome> {
+/**
+ * A Voice ID batch event about `jobId` (`sourceId` de-duplicates deliveries). When the job still runs, the poll's next
+ * look at it is brought forward to `graceMs` from now: an end event whose describe still says IN_PROGRESS must not
+ * leave the wait to a check hours away.
+ */
+export async function onJobEvent(event: { readonly jobId: string; readonly sourceId: string }, deps: AwaitJobDependencies, graceMs = 5 * 60_000): Promise<EventOutcome> {
   if (!(await deps.waits.firstDelivery(event.sourceId, deps.now()))) return 'DUPLICATE';
   try {
     // Even when nobody waits yet (the submitted event usually beats the wait): the poller then leaves the job to its events.
@@ -91,7 +103,9 @@ export async function onJobEvent(event: { readonly jobId: string; readonly sourc
     // No waiting token yet (the event beat the Task) or any more: the Task's own describe finishes it.
     const waits = await deps.waits.find(event.jobId);
     if (waits.length === 0) return 'NOBODY_WAITING';
-    return await completeAllIfEnded(event.jobId, waits, deps);
+    const outcome = await completeAllIfEnded(event.jobId, waits, deps);
+    if (outcome === 'STILL_RUNNING') await deps.waits.setNextCheckAt(event.jobId, deps.now() + graceMs);
+    return outcome;
   } catch (error: unknown) {
     // Let EventBridge's retry of this delivery be handled rather than dropped as a duplicate.
     await deps.waits.forgetDelivery(event.sourceId).catch(() => undefined);
@@ -118,28 +132,46 @@ export async function pollWaitingJobs(deps: AwaitJobDependencies, graceMs: numbe
   for (const wait of await deps.waits.all()) byJob.set(wait.jobId, [...(byJob.get(wait.jobId) ?? []), wait]);
   let completedJobs = 0;
   let describes = 0;
+  const failures: unknown[] = [];
   const now = deps.now();
   for (const [jobId, waits] of byJob) {
     const oldest = Math.min(...waits.map((w) => w.registeredAtMs ?? 0));
     if (now - oldest < graceMs || now < (await deps.waits.nextCheckAt(jobId))) continue;
     describes++;
-    const state = await deps.jobs.describe(waits[0].jobType, jobId);
-    if (isTerminal(state.jobStatus)) {
-      if ((await Promise.all(waits.map((wait) => deliver(wait, state, deps)))).some(Boolean)) completedJobs++;
-      continue;
+    // One job's failure (throttled past the SDK's retries) must not keep the poll from the others.
+    try {
+      const state = await deps.jobs.describe(waits[0].jobType, jobId);
+      if (isTerminal(state.jobStatus)) {
+        if ((await Promise.all(waits.map((wait) => deliver(wait, state, deps)))).some(Boolean)) completedJobs++;
+        continue;
+      }
+      // Events arrive for this job: look again only when it should have ended. Otherwise: every interval.
+      const next = (await deps.waits.jobEventSeen(jobId)) ? now + Math.max(graceMs, predictedRemainingMs(state, now) * 1.1) : now + graceMs;
+      await deps.waits.setNextCheckAt(jobId, next);
+    } catch (error: unknown) {
+      failures.push(error);
     }
-    // Events arrive for this job: look again only when it should have ended. Otherwise: every interval.
-    const next = (await deps.waits.jobEventSeen(jobId)) ? now + Math.max(graceMs, predictedRemainingMs(state, now) * 1.1) : now + graceMs;
-    await deps.waits.setNextCheckAt(jobId, next);
   }
+  if (failures.length > 0 && failures.length === describes) throw failures[0];
   return { jobs: byJob.size, leftToEvents: byJob.size - describes, describes, completedJobs };
 }
 
-/** The time a running job still needs, from how far it got in the time it has run (as long again when it reports no progress). */
+/** Longest the poll trusts a prediction: progress reports far off and a lost end event wait at most this long. */
+export const MAX_PREDICTED_WAIT_MS = 24 * 3600_000;
+/** Longest between checks of a job that reports no progress (or no creation time) to predict from. */
+const MAX_UNPREDICTABLE_WAIT_MS = 3600_000;
+
+/**
+ * The time a running job still needs, from how far it got in the time it has run. A job reporting 0 % (or no creation
+ * time) is looked at again after as long as it has run, at most an hour; one at 100 % but not ended (writing its
+ * output) at once, that is after the grace.
+ */
 export function predictedRemainingMs(state: JobState, nowMs: number): number {
-  const elapsed = Math.max(0, nowMs - (state.createdAtMs ?? nowMs));
   const percent = state.percentComplete ?? 0;
-  return percent > 0 && percent < 100 ? (elapsed * (100 - percent)) / percent : elapsed;
+  if (state.createdAtMs === undefined || percent <= 0) return Math.min(Math.max(0, nowMs - (state.createdAtMs ?? nowMs)), MAX_UNPREDICTABLE_WAIT_MS);
+  if (percent >= 100) return 0;
+  const elapsed = Math.max(0, nowMs - state.createdAtMs);
+  return Math.min((elapsed * (100 - percent)) / percent, MAX_PREDICTED_WAIT_MS);
 }
 
 /** One describe for all the waits of a job: the 2 TPS are shared with every other batch call of the domain. */

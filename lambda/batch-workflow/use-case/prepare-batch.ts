@@ -46,8 +46,9 @@ export type PrepareBatchResult =
 export async function prepareBatch(input: InputObject, jobType: JobType, deps: PrepareBatchDependencies, options: Readonly<Record<string, string>> = {}): Promise<PrepareBatchResult> {
   const read = await deps.objects.readManifest(input.key, input.versionId || undefined);
   const { text, metadata } = read;
-  // The jobs are named by what was actually read: the version S3 served (a direct start may name none), else its ETag.
-  const identity: InputObject = { bucket: input.bucket, key: input.key, versionId: read.versionId ?? input.versionId, ...(!read.versionId && read.etag && { contentTag: read.etag }) };
+  // The jobs are named by what was actually read: the version S3 served (a direct start may name none) and its ETag.
+  // The ETag always counts too: S3 reports the version "null" for objects written while versioning was off.
+  const identity: InputObject = { bucket: input.bucket, key: input.key, versionId: read.versionId ?? input.versionId, ...(read.etag && { contentTag: read.etag }) };
   const { config, problems: optionProblems } = jobConfigOf(jobType, metadata, options);
   const parsed = parseManifest(text, jobType, input.bucket);
   const problems: ManifestProblem[] = [...optionProblems, ...(parsed.ok ? await audioProblemsOf(parsed.requests, deps) : parsed.problems)];

@@ -49,10 +49,10 @@ export async function summarizeBatch(input: SummarizeInput, deps: SummarizeDepen
     input.error !== undefined || failedChunks.length > 0 || jobs.some((j) => j.status === 'FAILED') ? 'FAILED' : failedRequests > 0 || jobs.some((j) => j.status !== 'COMPLETED') ? 'COMPLETED_WITH_ERRORS' : 'COMPLETED';
   const lines = [jobSummary({ key: input.inputKey, jobType: input.jobType }, jobs)];
   for (const failed of failedChunks) {
-    lines.push(`Chunk ${failed.chunk + 1} of the file failed in the workflow (${failed.error?.Error ?? 'error'}: ${firstLine(failed.error?.Cause)}); none of its requests were recorded. Upload the file again once the cause is fixed: chunks already done are not repeated.\n`);
+    lines.push(`Chunk ${failed.chunk + 1} of the file failed in the workflow (${failed.error?.Error ?? 'error'}: ${firstLine(failed.error?.Cause)}); none of its requests were recorded. Once the cause is fixed, start the workflow again for this same version ({ bucket, key, versionId, jobType }): chunks already done are answered with their jobs, not run again. Uploading the file again makes a new version, whose every chunk runs again.\n`);
   }
   if (input.error !== undefined) {
-    lines.push(`The workflow stopped early: ${input.error.Error ?? 'error'}: ${firstLine(input.error.Cause)}. Requests of jobs not listed above were not processed; upload the file again once the cause is fixed.\n`);
+    lines.push(`The workflow stopped early: ${input.error.Error ?? 'error'}: ${firstLine(input.error.Cause)}. Requests of jobs not listed above were not recorded; once the cause is fixed, start the workflow again for this same version ({ bucket, key, versionId, jobType }).\n`);
   }
   lines.push(`Batch status: ${status}.\n`);
   const summaryKey = `${input.inputKey}${SUMMARY_SUFFIX}`;

@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbJobWaits } from '../../../lambda/batch-workflow/adapters/job-waits';
-import { type AwaitJobDependencies, type JobState, onJobEvent, pollWaitingJobs, startWaiting } from '../../../lambda/batch-workflow/use-case/await-job';
+import { type AwaitJobDependencies, isTransient, type JobState, MAX_PREDICTED_WAIT_MS, onJobEvent, pollWaitingJobs, predictedRemainingMs, startWaiting } from '../../../lambda/batch-workflow/use-case/await-job';
 import { BATCH_JOBS_TABLE } from '../../../lambda/shared/table-definitions';
 import { createTables, type LocalDynamoDb, startLocalDynamoDb } from '../../../local/harness/local-dynamodb';
 
@@ -159,5 +159,32 @@ describe('waiting for a batch job', () => {
     const failing = { ...w.deps, jobs: { describe: async () => Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })) } };
     await expect(onJobEvent({ jobId: 'abcdefghijklmnopqrstu6', sourceId: 'retry-me' }, failing)).rejects.toThrow('Rate exceeded');
     expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrstu6', sourceId: 'retry-me' }, w.deps)).toBe('COMPLETED_TASKS');
+  });
+
+  test('a prediction from progress reports that are far off is bounded: 100 % means look soon, 0 % means look after as long again (an hour at most), 1 % after an hour at most a day', () => {
+    const state = (percentComplete: number | undefined, ranMinutes: number) => ({ jobId: 'j', jobStatus: 'IN_PROGRESS', outputS3Uri: '', createdAtMs: 0, percentComplete, ...(ranMinutes < 0 && { createdAtMs: undefined }) });
+    const at = (minutes: number) => minutes * 60_000;
+    expect(predictedRemainingMs(state(100, 480), at(480))).toBe(0);
+    expect(predictedRemainingMs(state(0, 20), at(20))).toBe(at(20));
+    expect(predictedRemainingMs(state(0, 360), at(360))).toBe(at(60));
+    expect(predictedRemainingMs(state(1, 60), at(60))).toBe(MAX_PREDICTED_WAIT_MS);
+    expect(predictedRemainingMs(state(50, 30), at(30))).toBe(at(30));
+  });
+
+  test('an event about a job that still runs brings the poll\'s next look forward to the grace', async () => {
+    const w = world('abcdefghijklmnopqrst10');
+    await startWaiting({ jobId: 'abcdefghijklmnopqrst10', jobType: 'SPEAKER_ENROLLMENT', taskToken: 't10' }, w.deps);
+    await w.deps.waits.setNextCheckAt('abcdefghijklmnopqrst10', w.deps.now() + 24 * 3600_000);
+    expect(await onJobEvent({ jobId: 'abcdefghijklmnopqrst10', sourceId: 'e10' }, w.deps, 60_000)).toBe('STILL_RUNNING');
+    expect(await w.deps.waits.nextCheckAt('abcdefghijklmnopqrst10')).toBe(w.deps.now() + 60_000);
+  });
+
+  test('only transient failures are waited out; a permanent one (access denied, no such job) fails the wait', async () => {
+    expect(isTransient(Object.assign(new Error('x'), { name: 'ThrottlingException' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('x'), { name: 'Whatever', $metadata: { httpStatusCode: 503 } }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('x'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }))).toBe(false);
+    const w = world('abcdefghijklmnopqrst11');
+    const denied = { ...w.deps, jobs: { describe: async () => Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } })) } };
+    await expect(startWaiting({ jobId: 'abcdefghijklmnopqrst11', jobType: 'SPEAKER_ENROLLMENT', taskToken: 't11' }, denied)).rejects.toThrow('denied');
   });
 });

@@ -60,6 +60,6 @@ describe('one active Voice ID job of each type per domain', () => {
     expect(await lock.releaseFor('arn:aws:states:us-east-1:123456789012:execution:m:aborted')).toBe(1);
     expect(await lock.acquire('SPEAKER_ENROLLMENT', 'enr-next', NOW + 1000)).toBe('ACQUIRED');
     expect(await lock.acquire('FRAUDSTER_REGISTRATION', 'frd-next', NOW + 1000)).toBe('HELD');
-    expect(await lock.heldForSeconds('FRAUDSTER_REGISTRATION', NOW + 90_000)).toBe(90);
+    expect(await lock.holder('FRAUDSTER_REGISTRATION', NOW + 90_000)).toEqual({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:m:running', heldForSeconds: 90 });
   });
 });

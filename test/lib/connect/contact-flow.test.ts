@@ -378,7 +378,7 @@ describe('settings in the rendered flow', () => {
 
 describe('the flow in the synthesized template', () => {
   test('resolves the InvokeLambdaFunction ARN to the deployed function through Fn::Sub', () => {
-    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Flow', { env: { account: '123456789012', region: 'eu-west-2' } });
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } }), 'Flow', { env: { account: '123456789012', region: 'eu-west-2' } });
     const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-2:123456789012:key/11111111-2222-3333-4444-555555555555');
     const domain = VoiceIdDomain.fromDomainAttributes(stack, 'Domain', { domainId: 'abcdefghijklmnopqrstuv', encryptionKey: key });
     const fn = new lambda.Function(stack, 'Decide', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') });

@@ -202,6 +202,7 @@ test('alarms on failed, timed-out and aborted executions and on event-handling e
     'voice-id-connect-dev_batch-executions-failed',
     'voice-id-connect-dev_batch-executions-timed-out',
     'voice-id-connect-dev_batch-job-event-errors',
+    'voice-id-connect-dev_batch-job-lock-errors',
   ]);
   for (const [, a] of alarms) expect((a as { Properties: { AlarmActions: unknown[] } }).Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
 });

@@ -16,7 +16,7 @@ const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-2222-3333-4444-55
 const DOMAIN_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:voiceid:${REGION}:${ACCOUNT}:domain/abcdefghijklmnopqrstuv`]] };
 
 function fixture(props: Partial<ConnectVoiceIdIntegrationProps> = {}, options: { importFunction?: boolean } = {}) {
-  const app = new App({ builtinCloudFormationValidation: false });
+  const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test', { env: { account: ACCOUNT, region: REGION } });
   const key = kms.Key.fromKeyArn(stack, 'Key', KEY_ARN);
   const domain = VoiceIdDomain.fromDomainAttributes(stack, 'Domain', { domainId: 'abcdefghijklmnopqrstuv', encryptionKey: key });
@@ -241,7 +241,7 @@ describe('ConnectVoiceIdIntegration', () => {
   });
 
   test('accepts an instance ARN that is a token', () => {
-    const app = new App({ builtinCloudFormationValidation: false });
+    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Tokens', { env: { account: ACCOUNT, region: REGION } });
     const key = kms.Key.fromKeyArn(stack, 'Key', KEY_ARN);
     const domain = VoiceIdDomain.fromDomainAttributes(stack, 'Domain', { domainId: 'abcdefghijklmnopqrstuv', encryptionKey: key });

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DescribeSpeakerEnrollmentJobCommand, ListFraudsterRegistrationJobsCommand, ListSpeakerEnrollmentJobsCommand, VoiceIDClient } from '@aws-sdk/client-voice-id';
 import { objectCreatedEvent, uploadObject, uploadVoice } from '../../../local/scenario/batch-uploads';
 import { type BatchWorkflowStack, startBatchWorkflowStack } from '../../../local/workflow/batch-workflow-stack';
@@ -71,6 +71,12 @@ async function outcomesOf(jobId: string): Promise<Array<Record<string, unknown>>
   return Items ?? [];
 }
 
+/** Waits (real time) until `condition` holds; the emulated clock is usually frozen meanwhile, so no job can end early. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 25));
+  if (!condition()) throw new Error(`timed out waiting until ${what}`);
+}
+
 const jobIdsOf = (execution: ExecutionRecord) => ((execution.output as { jobs?: Array<{ jobId: string }> } | undefined)?.jobs ?? []).map((j) => j.jobId);
 const count = (list: readonly string[], name: string) => list.filter((n) => n === name).length;
 
@@ -86,10 +92,13 @@ describe('the batch workflow (synthesized definition, bundled functions, emulato
   });
 
   test('a clean upload: validated, one job started and waited for through its event, every speaker recorded, a summary and a completion event', async () => {
-    // Long enough that the job is still running when the wait starts, and no poll: its end event must finish the wait.
-    await world.stack.control.setJobDuration(120);
+    // The job cannot end before the wait has begun (the clock stands still until then), and no poll: its end event must finish the wait.
+    await world.stack.control.setClockSpeed(0);
     world.workflow.setSchedulesEnabled(false);
     const execution = await upload('enrollment/clean.csv', 'speakerId,audio key\nC1001,audio/ana.wav\nC1002,audio/ben.wav\n');
+    await until(() => execution.tasksRun.includes('WaitForJob'), 'the wait began');
+    await new Promise((r) => setTimeout(r, 200));
+    await world.stack.control.setClockSpeed(TIME_SCALE);
     const done = await execution.done;
     expect(done.status).toBe('SUCCEEDED');
     expect(done.tasksRun).toEqual(['Prepare', 'TakeLock', 'StartSpeakerEnrollmentJob', 'WaitForJob', 'RecordJob', 'ReleaseLock', 'FinishBatch', 'PublishCompletion']);
@@ -158,8 +167,11 @@ describe('the batch workflow (synthesized definition, bundled functions, emulato
   });
 
   test('two uploads at once: their jobs run one after the other (the second waits for the lock), both succeed', async () => {
-    await world.stack.control.setJobDuration(120);
+    // The first job cannot end before the second execution has found the lock held.
+    await world.stack.control.setClockSpeed(0);
     const [a, b] = await Promise.all([upload('enrollment/together-a.csv', 'C4001,audio/dan.wav\n'), upload('enrollment/together-b.csv', 'C4002,audio/ana.wav\n')]);
+    await until(() => [a, b].some((e) => e.statesEntered.includes('WaitForLock')), 'one execution waits for the lock');
+    await world.stack.control.setClockSpeed(TIME_SCALE);
     const [doneA, doneB] = await Promise.all([a.done, b.done]);
     expect([doneA.status, doneB.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     expect(count(doneA.statesEntered, 'WaitForLock') + count(doneB.statesEntered, 'WaitForLock')).toBeGreaterThan(0);
@@ -193,11 +205,16 @@ describe('the batch workflow (synthesized definition, bundled functions, emulato
   });
 
   test('job events that never arrive: the poll schedule describes the job and ends the wait, the execution pays nothing extra', async () => {
-    // A job of 10 emulated minutes: still running when the wait starts, longer than the poll's grace.
+    // A job of 10 emulated minutes, longer than the poll's grace, which cannot end before the wait has begun.
     await world.stack.control.setJobDuration(600);
+    await world.stack.control.setClockSpeed(0);
     const { dropped } = await world.stack.control.dropEvents(true);
     const polls = world.workflow.deliveries.length;
-    const done = await (await upload('enrollment/no-events.csv', 'C7001,audio/ben.wav\n')).done;
+    const execution = await upload('enrollment/no-events.csv', 'C7001,audio/ben.wav\n');
+    await until(() => execution.tasksRun.includes('WaitForJob'), 'the wait began');
+    await new Promise((r) => setTimeout(r, 200));
+    await world.stack.control.setClockSpeed(TIME_SCALE);
+    const done = await execution.done;
     expect(done.status).toBe('SUCCEEDED');
     // One wait, completed from outside: no timeout, no second entry.
     expect(count(done.tasksRun, 'WaitForJob')).toBe(1);
@@ -213,12 +230,25 @@ describe('the batch workflow (synthesized definition, bundled functions, emulato
   test('the emulator restarted mid-job from its state file: the job resumes and the workflow finishes it', async () => {
     await world.stack.control.setClockSpeed(0);
     const execution = await upload('enrollment/restart.csv', 'C8001,audio/ana.wav\n');
-    for (let i = 0; i < 200 && !execution.tasksRun.includes('WaitForJob'); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(execution.tasksRun).toContain('WaitForJob');
+    await until(() => execution.tasksRun.includes('WaitForJob'), 'the wait began');
     await world.stack.restartEmulator();
     const done = await execution.done;
     expect(done.status).toBe('SUCCEEDED');
     expect((await outcomesOf(jobIdsOf(done)[0])).map((o) => o.outcome)).toEqual(['ENROLLED']);
+  });
+
+  test('a lock left by an execution that ended (its release event lost) is taken over by the next execution that finds it held', async () => {
+    const ended = world.workflow.executions.find((e) => e.status === 'SUCCEEDED')!;
+    const now = world.stack.now();
+    await documents.send(
+      new PutCommand({
+        TableName: world.stack.tables.batchJobs,
+        Item: { pk: `LOCK#${world.stack.domainId}#SPEAKER_ENROLLMENT`, sk: 'LOCK', owner: 'enr-left-behind', executionArn: ended.executionArn, acquiredAt: new Date(now - 3600_000).toISOString(), expiresAt: Math.floor(now / 1000) + 86_400 },
+      }),
+    );
+    const done = await (await upload('enrollment/after-stale-lock.csv', 'C9001,audio/cleo.wav\n')).done;
+    expect(done.status).toBe('SUCCEEDED');
+    expect(count(done.statesEntered, 'WaitForLock')).toBe(0);
   });
 
   test('nothing the workflow wrote lands under an upload prefix with a suffix that starts it again', async () => {
