@@ -70,7 +70,10 @@ export async function handler(event: unknown): Promise<{ lock: LockResult | 'REL
   const holder = await lock.holder(input.jobType, now);
   // The rule that releases an ended execution's lock is one best-effort delivery: if it was lost, the queue does not
   // wait for the lease. A holder whose execution no longer runs loses the lock (released only if still its own).
-  if (holder && holder.executionArn !== '' && holder.heldForSeconds > CHECK_HOLDER_AFTER_SECONDS && (await executionEnded(holder.executionArn))) {
+  // The same execution holding it for another chunk: that chunk's release failed, and its chunks run one at a time, so
+  // the lock is this chunk's now (else the execution would wait for itself until it times out).
+  const ownEarlierChunk = holder !== undefined && input.executionArn !== undefined && input.executionArn !== '' && holder.executionArn === input.executionArn;
+  if (holder && holder.executionArn !== '' && (ownEarlierChunk || (holder.heldForSeconds > CHECK_HOLDER_AFTER_SECONDS && (await executionEnded(holder.executionArn))))) {
     if ((await lock.releaseFor(holder.executionArn)) > 0) {
       logger.warn('Took over the job lock of an execution that ended without releasing it', { jobType: input.jobType });
       result = await lock.acquire(input.jobType, input.owner, now, input.executionArn);
@@ -83,7 +86,8 @@ export async function handler(event: unknown): Promise<{ lock: LockResult | 'REL
 async function executionEnded(executionArn: string): Promise<boolean> {
   try {
     const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    return status !== undefined && status !== 'RUNNING' && status !== 'PENDING_REDRIVE';
+    // Only the statuses known to be final: a status added later must not let a running holder be taken over.
+    return status !== undefined && ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'].includes(status);
   } catch (error: unknown) {
     // An execution that no longer exists (history expired) holds nothing; any other failure decides nothing.
     return (error as { name?: string }).name === 'ExecutionDoesNotExist';

@@ -63,7 +63,8 @@ export async function handler(event: unknown): Promise<{ outcome: WaitOutcome | 
   }
   if (ScheduledEvent.safeParse(event).success) {
     const polled = await pollWaitingJobs(deps, pollGraceMs);
-    if (polled.jobs > 0) logger.info('Polled the batch jobs executions wait for', { ...polled });
+    if (polled.failedDescribes > 0) logger.error('Some batch jobs could not be described by the poll', { ...polled });
+    else if (polled.jobs > 0) logger.info('Polled the batch jobs executions wait for', { ...polled });
     return polled;
   }
   // Field names only: the event itself is not logged.

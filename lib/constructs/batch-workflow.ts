@@ -266,7 +266,7 @@ export class BatchWorkflow extends Construct {
     const releaseLockAfterError = invoke('ReleaseLockAfterError', lock, { action: 'release', 'jobType.$': '$.jobType', 'owner.$': '$.chunk.clientToken' }, {}, sfn.JsonPath.DISCARD, Duration.seconds(30));
     // Taking and releasing are idempotent: a failing lock step (DynamoDB throttled) is simply asked again.
     for (const step of [takeLock, releaseLock, releaseLockAfterError]) {
-      step.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+      step.addRetry({ errors: ['States.TaskFailed', 'States.Timeout'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
     }
     // The chunk's result says it failed; the other chunks still run, and the summary and the execution report it.
     const jobStepFailed = new sfn.Pass(this, 'JobStepFailed', { parameters: { jobStatus: 'WORKFLOW_ERROR', 'chunk.$': '$.chunk.index', 'error.$': '$.error' } });
@@ -313,7 +313,7 @@ export class BatchWorkflow extends Construct {
       taskTimeout: sfn.Timeout.duration(timing.jobWaitTimeout),
     });
     // A failing wait function (DynamoDB, Step Functions) is retried before the chunk is given up with its job still running.
-    // Retried for about an hour: giving up releases the lock while the job may still run.
+    // Retried for about half an hour (full jitter): giving up releases the lock while the job may still run.
     waitForJob.addRetry({ errors: ['States.TaskFailed', 'Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.SdkClientException'], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 10, maxDelay: Duration.minutes(10), jitterStrategy: sfn.JitterType.FULL });
     waitForJob.addCatch(waitForJob, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
     waitForJob.addCatch(releaseLockAfterError, { resultPath: '$.error' });
@@ -328,7 +328,8 @@ export class BatchWorkflow extends Construct {
     );
     recordJob.addCatch(releaseLockAfterError, { resultPath: '$.error' });
     const jobDone = new sfn.Pass(this, 'JobDone', { parameters: { 'jobId.$': '$.recorded.jobId', 'jobStatus.$': '$.recorded.jobStatus', 'counts.$': '$.recorded.counts' } });
-    // The job is recorded: a lock that could not be released is left to the next taker's check and to its lease.
+    // The job is recorded: a lock that could not be released is taken over by this execution's next chunk, or by another
+    // execution once this one has ended, and at worst ends with its lease.
     releaseLock.addCatch(jobDone, { resultPath: sfn.JsonPath.DISCARD });
 
     releaseLockAfterError.next(jobStepFailed);

@@ -120,6 +120,8 @@ export interface PollResult {
   readonly leftToEvents: number;
   readonly describes: number;
   readonly completedJobs: number;
+  /** Describes that failed (throttled past the SDK's retries, access denied): the job is looked at again next time. */
+  readonly failedDescribes: number;
 }
 
 /**
@@ -153,7 +155,7 @@ export async function pollWaitingJobs(deps: AwaitJobDependencies, graceMs: numbe
     }
   }
   if (failures.length > 0 && failures.length === describes) throw failures[0];
-  return { jobs: byJob.size, leftToEvents: byJob.size - describes, describes, completedJobs };
+  return { jobs: byJob.size, leftToEvents: byJob.size - describes, describes, completedJobs, failedDescribes: failures.length };
 }
 
 /** Longest the poll trusts a prediction: progress reports far off and a lost end event wait at most this long. */

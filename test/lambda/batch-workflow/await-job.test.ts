@@ -102,12 +102,12 @@ describe('waiting for a batch job', () => {
     expect(await startWaiting({ jobId: 'abcdefghijklmnopqrstu5', jobType: 'SPEAKER_ENROLLMENT', taskToken: 'p1' }, w.deps)).toBe('STILL_RUNNING');
     expect(await startWaiting({ jobId: 'abcdefghijklmnopqrstu5', jobType: 'SPEAKER_ENROLLMENT', taskToken: 'p2' }, w.deps)).toBe('STILL_RUNNING');
     // Within the grace: the submitted event may still come.
-    expect(await pollWaitingJobs(w.deps, 60_000)).toEqual({ jobs: 1, leftToEvents: 1, describes: 0, completedJobs: 0 });
-    expect(await pollWaitingJobs(w.deps, 0)).toEqual({ jobs: 1, leftToEvents: 0, describes: 1, completedJobs: 0 });
+    expect(await pollWaitingJobs(w.deps, 60_000)).toEqual({ jobs: 1, leftToEvents: 1, describes: 0, completedJobs: 0, failedDescribes: 0 });
+    expect(await pollWaitingJobs(w.deps, 0)).toEqual({ jobs: 1, leftToEvents: 0, describes: 1, completedJobs: 0, failedDescribes: 0 });
     w.end('COMPLETED');
-    expect(await pollWaitingJobs(w.deps, 0)).toEqual({ jobs: 1, leftToEvents: 0, describes: 1, completedJobs: 1 });
+    expect(await pollWaitingJobs(w.deps, 0)).toEqual({ jobs: 1, leftToEvents: 0, describes: 1, completedJobs: 1, failedDescribes: 0 });
     expect(w.completed.map((c) => c.token).sort()).toEqual(['p1', 'p2']);
-    expect(await pollWaitingJobs(w.deps, 0)).toEqual({ jobs: 0, leftToEvents: 0, describes: 0, completedJobs: 0 });
+    expect(await pollWaitingJobs(w.deps, 0)).toEqual({ jobs: 0, leftToEvents: 0, describes: 0, completedJobs: 0, failedDescribes: 0 });
   });
 
   test('a job whose events arrive is described only when its progress says it should have ended, however long it runs', async () => {
@@ -117,7 +117,7 @@ describe('waiting for a batch job', () => {
     await startWaiting({ jobId: 'abcdefghijklmnopqrstu8', jobType: 'SPEAKER_ENROLLMENT', taskToken: 't8' }, w.deps);
     const start = w.describes();
     w.advance(10 * 60_000); // 10 minutes in: 10% done, so about 90 more minutes
-    expect(await pollWaitingJobs(w.deps, 5 * 60_000)).toEqual({ jobs: 1, leftToEvents: 0, describes: 1, completedJobs: 0 });
+    expect(await pollWaitingJobs(w.deps, 5 * 60_000)).toEqual({ jobs: 1, leftToEvents: 0, describes: 1, completedJobs: 0, failedDescribes: 0 });
     for (let minute = 0; minute < 90; minute += 5) {
       w.advance(5 * 60_000);
       expect(await pollWaitingJobs(w.deps, 5 * 60_000)).toMatchObject({ describes: 0 });
@@ -186,5 +186,25 @@ describe('waiting for a batch job', () => {
     const w = world('abcdefghijklmnopqrst11');
     const denied = { ...w.deps, jobs: { describe: async () => Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } })) } };
     await expect(startWaiting({ jobId: 'abcdefghijklmnopqrst11', jobType: 'SPEAKER_ENROLLMENT', taskToken: 't11' }, denied)).rejects.toThrow('denied');
+  });
+
+  test('one job that cannot be described does not keep the poll from the others, and is counted', async () => {
+    const ok = world('abcdefghijklmnopqrst12');
+    await startWaiting({ jobId: 'abcdefghijklmnopqrst12', jobType: 'SPEAKER_ENROLLMENT', taskToken: 't12' }, ok.deps);
+    await startWaiting({ jobId: 'abcdefghijklmnopqrst13', jobType: 'SPEAKER_ENROLLMENT', taskToken: 't13' }, ok.deps);
+    ok.end('COMPLETED');
+    const mixed = {
+      ...ok.deps,
+      jobs: {
+        describe: async (jobType: 'SPEAKER_ENROLLMENT' | 'FRAUDSTER_REGISTRATION', jobId: string) =>
+          jobId === 'abcdefghijklmnopqrst13' ? Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' })) : ok.deps.jobs.describe(jobType, jobId),
+      },
+    };
+    // (Waits other tests left in the table are polled too: the assertions are about these two.)
+    const polled = await pollWaitingJobs(mixed, 0);
+    expect(polled.failedDescribes).toBe(1);
+    expect(ok.completed.map((c) => c.token)).toContain('t12');
+    expect(ok.completed.map((c) => c.token)).not.toContain('t13');
+    await ok.deps.waits.clear('abcdefghijklmnopqrst13', 't13');
   });
 });

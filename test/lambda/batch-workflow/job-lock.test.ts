@@ -62,4 +62,25 @@ describe('one active Voice ID job of each type per domain', () => {
     expect(await lock.acquire('FRAUDSTER_REGISTRATION', 'frd-next', NOW + 1000)).toBe('HELD');
     expect(await lock.holder('FRAUDSTER_REGISTRATION', NOW + 90_000)).toEqual({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:m:running', heldForSeconds: 90 });
   });
+
+  test('the lock step: a chunk of the execution that holds the lock for an earlier chunk (whose release failed) takes it over; another execution waits', async () => {
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: server.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      BATCH_JOBS_TABLE_NAME: table,
+      VOICE_ID_DOMAIN_ID: 'handlerdomain000000000',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the handler reads its environment at load, after it is set
+    const { handler } = require('../../../lambda/batch-workflow/job-lock-handler') as { handler: (event: unknown) => Promise<{ lock?: string; retryAfterSeconds?: number }> };
+    const execution = 'arn:aws:states:us-east-1:123456789012:execution:m:self';
+    expect(await handler({ action: 'acquire', jobType: 'SPEAKER_ENROLLMENT', owner: 'enr-chunk-0', executionArn: execution })).toMatchObject({ lock: 'ACQUIRED' });
+    // Chunk 0's release failed; chunk 1 of the same execution must not wait for itself.
+    expect(await handler({ action: 'acquire', jobType: 'SPEAKER_ENROLLMENT', owner: 'enr-chunk-1', executionArn: execution })).toMatchObject({ lock: 'ACQUIRED' });
+    // Another execution still finds it held, and is told to wait at least a minute.
+    expect(await handler({ action: 'acquire', jobType: 'SPEAKER_ENROLLMENT', owner: 'enr-other', executionArn: 'arn:aws:states:us-east-1:123456789012:execution:m:other' })).toEqual({ lock: 'HELD', retryAfterSeconds: 60 });
+    await expect(handler({ action: 'acquire', jobType: 'SPEAKER_ENROLLMENT', owner: 'not a token!' })).rejects.toThrow(/owner/);
+  });
 });

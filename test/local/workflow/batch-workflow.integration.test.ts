@@ -219,7 +219,7 @@ describe('the batch workflow (synthesized definition, bundled functions, emulato
     // One wait, completed from outside: no timeout, no second entry.
     expect(count(done.tasksRun, 'WaitForJob')).toBe(1);
     const pollDeliveries = world.workflow.deliveries.slice(polls).filter((d) => d.rule.startsWith('BatchWorkflowPollWaitingJobs'));
-    expect(pollDeliveries.map((d) => d.outcome)).toContainEqual({ jobs: 1, leftToEvents: 0, describes: 1, completedJobs: 1 });
+    expect(pollDeliveries.map((d) => d.outcome)).toContainEqual({ jobs: 1, leftToEvents: 0, describes: 1, completedJobs: 1, failedDescribes: 0 });
     // No describe before the grace (one poll interval) was over, then at most one per interval.
     const describes = pollDeliveries.map((d) => (d.outcome as { describes: number }).describes);
     expect(describes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(3);
