@@ -82,5 +82,11 @@ describe('one active Voice ID job of each type per domain', () => {
     // Another execution still finds it held, and is told to wait at least a minute.
     expect(await handler({ action: 'acquire', jobType: 'SPEAKER_ENROLLMENT', owner: 'enr-other', executionArn: 'arn:aws:states:us-east-1:123456789012:execution:m:other' })).toEqual({ lock: 'HELD', retryAfterSeconds: 60 });
     await expect(handler({ action: 'acquire', jobType: 'SPEAKER_ENROLLMENT', owner: 'not a token!' })).rejects.toThrow(/owner/);
+    // Step Functions reports the holder aborted: the rule's event releases exactly its lock.
+    const ended = (status: string, executionArn: string) => ({ source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: { executionArn, status } });
+    expect(await handler(ended('ABORTED', 'arn:aws:states:us-east-1:123456789012:execution:m:other'))).toEqual({ released: 0 });
+    expect(await handler(ended('ABORTED', execution))).toEqual({ released: 1 });
+    expect(await handler({ action: 'acquire', jobType: 'SPEAKER_ENROLLMENT', owner: 'enr-other', executionArn: 'arn:aws:states:us-east-1:123456789012:execution:m:other' })).toMatchObject({ lock: 'ACQUIRED' });
+    await expect(handler(ended('SUCCEEDED', execution))).rejects.toThrow(/lock step's input/);
   });
 });
