@@ -5,19 +5,20 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { Environment } from '../shared/env';
 import { DynamoDbJobRecords } from './adapters/job-records';
+import { S3BatchObjects } from './adapters/s3-batch-objects';
 import { BATCH_ENV } from './config';
 import { JOB_TYPES } from './domain/manifest';
 import { type BatchSummary, summarizeBatch } from './use-case/summarize-batch';
+import { CaughtError, fieldsToFix } from './step-input';
 
 const logger = new Logger({ serviceName: 'voice-id-batch-workflow' });
 const env = new Environment(process.env);
-const inputBucket = env.requiredString(BATCH_ENV.inputBucket);
-const s3 = new S3Client({});
+const inputObjects = new S3BatchObjects(new S3Client({}), env.requiredString(BATCH_ENV.inputBucket));
 const records = new DynamoDbJobRecords(DynamoDBDocumentClient.from(new DynamoDBClient({})), env.requiredString(BATCH_ENV.batchJobsTableName), 1);
 
 const FinishEvent = z.object({
@@ -26,20 +27,18 @@ const FinishEvent = z.object({
   jobs: z.array(
     z.union([
       z.object({ jobId: z.string(), jobStatus: z.string() }),
-      z.object({ jobStatus: z.literal('WORKFLOW_ERROR'), chunk: z.number(), error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })) }),
+      z.object({ jobStatus: z.literal('WORKFLOW_ERROR'), chunk: z.number(), error: z.optional(CaughtError) }),
     ]),
   ),
-  error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
+  error: z.optional(CaughtError),
 });
 
 export async function handler(event: unknown): Promise<BatchSummary> {
   const parsed = FinishEvent.safeParse(event);
-  if (!parsed.success) throw new Error(`The Finish step's input must be { inputKey, jobType, jobs: [{ jobId, jobStatus }], error? }; fix: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  if (!parsed.success) throw new Error(`The Finish step's input must be { inputKey, jobType, jobs: [{ jobId, jobStatus }], error? }; fix: ${fieldsToFix(parsed.error.issues)}`);
   const summary = await summarizeBatch(parsed.data, {
     outcomes: (jobId) => records.outcomes(jobId),
-    putText: async (key, body) => {
-      await s3.send(new PutObjectCommand({ Bucket: inputBucket, Key: key, Body: body, ContentType: 'text/plain; charset=utf-8' }));
-    },
+    putText: (key, body) => inputObjects.putText(key, body, 'text/plain; charset=utf-8'),
   });
   logger.info('Batch finished', { jobType: parsed.data.jobType, status: summary.status, jobs: summary.jobs, counts: summary.counts });
   return summary;

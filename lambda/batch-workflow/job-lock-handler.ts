@@ -15,6 +15,7 @@ import { Environment } from '../shared/env';
 import { DynamoDbJobLock, LOCK_LEASE_SECONDS, type LockResult } from './adapters/job-lock';
 import { BATCH_ENV } from './config';
 import { JOB_TYPES } from './domain/manifest';
+import { fieldsToFix } from './step-input';
 
 const logger = new Logger({ serviceName: 'voice-id-batch-workflow' });
 const env = new Environment(process.env);
@@ -54,7 +55,7 @@ export async function handler(event: unknown): Promise<{ lock: LockResult | 'REL
     return { released };
   }
   const parsed = LockEvent.safeParse(event);
-  if (!parsed.success) throw new Error(`The lock step's input must be { action: acquire | release | releaseAll, jobType, owner(s) }; fix: ${parsed.error.issues.map((i) => i.path.join('.') || '(input)').join(', ')}`);
+  if (!parsed.success) throw new Error(`The lock step's input must be { action: acquire | release | releaseAll, jobType, owner(s) }; fix: ${fieldsToFix(parsed.error.issues)}`);
   const input = parsed.data;
   if (input.action === 'release') {
     await lock.release(input.jobType, input.owner);

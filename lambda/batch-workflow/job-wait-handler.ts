@@ -17,6 +17,7 @@ import { VoiceIdJobs } from './adapters/voice-id-jobs';
 import { BATCH_ENV, BATCH_EVENT_ACTIONS } from './config';
 import { JOB_TYPES, type JobType } from './domain/manifest';
 import { type AwaitJobDependencies, type EventOutcome, onJobEvent, type PollResult, pollWaitingJobs, startWaiting, type WaitOutcome } from './use-case/await-job';
+import { fieldsToFix } from './step-input';
 
 const logger = new Logger({ serviceName: 'voice-id-batch-workflow' });
 const env = new Environment(process.env);
@@ -69,7 +70,7 @@ export async function handler(event: unknown): Promise<{ outcome: WaitOutcome | 
   }
   // Field names only: the event itself is not logged.
   throw new InvalidWaitInput(
-    `Expected a wait task { taskToken, jobId, jobType }, a Voice ID batch event or a scheduled poll; fix: ${[...task.error.issues, ...voiceIdEvent.error.issues].map((i) => i.path.join('.') || '(event)').join(', ')}`,
+    `Expected a wait task { taskToken, jobId, jobType }, a Voice ID batch event or a scheduled poll; fix: ${fieldsToFix([...task.error.issues, ...voiceIdEvent.error.issues])}`,
   );
 }
 

@@ -14,6 +14,7 @@ import { S3BatchObjects } from './adapters/s3-batch-objects';
 import { BATCH_ENV } from './config';
 import { JOB_TYPES } from './domain/manifest';
 import { type PrepareBatchResult, prepareBatch } from './use-case/prepare-batch';
+import { fieldsToFix } from './step-input';
 
 const logger = new Logger({ serviceName: 'voice-id-batch-workflow' });
 const env = new Environment(process.env);
@@ -43,7 +44,7 @@ export class InvalidBatchInput extends Error {
 export async function handler(event: unknown): Promise<PrepareBatchResult> {
   const parsed = PrepareEvent.safeParse(event);
   if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => i.path.join('.') || '(input)').join(', ');
+    const fields = fieldsToFix(parsed.error.issues);
     throw new InvalidBatchInput(`The execution input must be { bucket, key, versionId?, jobType: ${JOB_TYPES.join(' | ')}, options? }; fix: ${fields}`);
   }
   const { bucket, key, versionId, jobType, options } = parsed.data;

@@ -4,20 +4,24 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { Environment } from '../shared/env';
 import { DynamoDbJobRecords } from './adapters/job-records';
+import { S3BatchObjects } from './adapters/s3-batch-objects';
 import { BATCH_ENV } from './config';
 import { JOB_TYPES } from './domain/manifest';
 import { type RecordedJob, recordJobResults } from './use-case/record-job-results';
+import { fieldsToFix } from './step-input';
 
 const logger = new Logger({ serviceName: 'voice-id-batch-workflow' });
 const env = new Environment(process.env);
 const inputBucket = env.requiredString(BATCH_ENV.inputBucket);
 const outputBucket = env.requiredString(BATCH_ENV.outputBucket);
 const s3 = new S3Client({});
+const inputObjects = new S3BatchObjects(s3, inputBucket);
+const outputObjects = new S3BatchObjects(s3, outputBucket);
 const records = new DynamoDbJobRecords(
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
   env.requiredString(BATCH_ENV.batchJobsTableName),
@@ -36,22 +40,12 @@ const RecordEvent = z.object({
   }),
 });
 
-async function readObject(bucket: string, key: string): Promise<string | undefined> {
-  try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return await object.Body?.transformToString('utf-8');
-  } catch (error: unknown) {
-    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
-    throw error;
-  }
-}
-
 export async function handler(event: unknown): Promise<RecordedJob> {
   const parsed = RecordEvent.safeParse(event);
-  if (!parsed.success) throw new Error(`The Record step's input must be { jobType, inputKey, manifestKey, job: { jobId, jobStatus, outputS3Uri } }; fix: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  if (!parsed.success) throw new Error(`The Record step's input must be { jobType, inputKey, manifestKey, job: { jobId, jobStatus, outputS3Uri } }; fix: ${fieldsToFix(parsed.error.issues)}`);
   const recorded = await recordJobResults(parsed.data, {
     readInput: async (key) => {
-      const text = await readObject(inputBucket, key);
+      const text = await inputObjects.readTextIfExists(key);
       if (text === undefined) throw new Error(`The job's manifest ${key} is gone from the batch input bucket`);
       return text;
     },
@@ -59,7 +53,7 @@ export async function handler(event: unknown): Promise<RecordedJob> {
       const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
       // Only the job output bucket: this function may read no other, and a job pointed elsewhere is not ours.
       if (!match || match[1] !== outputBucket) throw new Error(`The job's output ${uri.slice(0, 80)} is not in the job output bucket ${outputBucket}`);
-      return readObject(match[1], match[2]);
+      return outputObjects.readTextIfExists(match[2]);
     },
     records,
     now: () => Date.now(),

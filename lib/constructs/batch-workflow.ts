@@ -74,7 +74,7 @@ export interface BatchWorkflowProps {
 }
 
 /** The default `pollInterval`: events normally finish the wait; this bounds how late a lost event makes it. */
-export const DEFAULT_POLL_INTERVAL = Duration.minutes(5);
+const DEFAULT_POLL_INTERVAL = Duration.minutes(5);
 const DEFAULT_JOB_WAIT_TIMEOUT = Duration.hours(12);
 const DEFAULT_RECORD_RETENTION_DAYS = 365;
 const LAMBDA_DIR = path.join(__dirname, '..', '..', 'lambda', 'batch-workflow');

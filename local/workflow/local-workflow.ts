@@ -87,8 +87,6 @@ export interface LocalWorkflow {
   readonly deliveries: readonly BusDelivery[];
   /** Disables or enables the scheduled rules, as `aws events disable-rule` / `enable-rule` would. */
   setSchedulesEnabled(enabled: boolean): void;
-  /** How often each scheduled rule has fired. */
-  readonly scheduled: ReadonlyArray<{ readonly ruleId: string; readonly fired: number }>;
   /** The bundled function whose logical id starts with `prefix` (e.g. `BatchWorkflowPrepareFunction`), as the workflow runs it. */
   functionNamed(prefix: string): LocalFunction;
   /** Starts an execution directly, as `StartExecution` (or the CLI) does. */
@@ -359,14 +357,12 @@ export async function startLocalWorkflow(assemblyDir: string, stack: LocalStack,
   };
 
   // Scheduled rules fire at their rate on the local world's time scale, one delivery at a time per rule.
-  const scheduled: Array<{ ruleId: string; fired: number }> = schedules.map((r) => ({ ruleId: r.id, fired: 0 }));
   let schedulesEnabled = true;
-  const timers = schedules.map((rule, i) => {
+  const timers = schedules.map((rule) => {
     let busy = false;
     const timer = setInterval(() => {
       if (busy || !schedulesEnabled) return;
       busy = true;
-      scheduled[i].fired++;
       const event = { version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: LOCAL_ACCOUNT, time: new Date(stack.now()).toISOString(), region: LOCAL_REGION, resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${rule.id}`], detail: {} };
       void Promise.all(rule.targets.map((target) => deliverTo(rule.id, target, event)))
         .then((d) => deliveries.push(...d))
@@ -386,7 +382,6 @@ export async function startLocalWorkflow(assemblyDir: string, stack: LocalStack,
     deliveries,
     startExecution,
     putEvents,
-    scheduled,
     functionNamed: (prefix) => {
       const found = [...functions].find(([logicalId]) => logicalId.startsWith(prefix));
       if (!found) throw new Error(`no function of the workflow starts with ${prefix}`);

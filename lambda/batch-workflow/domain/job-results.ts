@@ -26,13 +26,7 @@ const REGISTRATION_STATUS: Record<string, 'REGISTERED' | 'DUPLICATE_SKIPPED'> = 
 
 /** The `.out` file of a job whose manifest listed `requestIds`: one outcome per request, in manifest order. */
 export function readJobOutput(text: string, jobType: JobType, requestIds: readonly string[]): RequestOutcome[] {
-  let out: Record<string, unknown>;
-  try {
-    out = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // JSON.parse's own message quotes the text around the error: speaker ids. A fixed message instead.
-    throw new Error("Voice ID's output file is not JSON");
-  }
+  const out = parseJsonQuietly(text, "Voice ID's output file is not JSON") as Record<string, unknown>;
   const byId = new Map<string, RequestOutcome>();
   const successes = (jobType === 'SPEAKER_ENROLLMENT' ? out.SuccessfulEnrollments : out.SuccessfulRegistrations) ?? [];
   if (!Array.isArray(successes)) throw new Error('the output file lists its successes in something other than a list');
@@ -72,4 +66,13 @@ export function jobSummary(input: { readonly key: string; readonly jobType: JobT
     ...failed.map((r) => (r.outcome === 'MISSING' ? `- ${r.requestId}: not in Voice ID's output (the job did not process it); upload it again` : `- ${r.requestId}: error ${r.errorCode}: ${r.errorMessage}`)),
     '',
   ].join('\n');
+}
+
+/** JSON.parse, but its own message (which quotes the text around the error: speaker ids) replaced by `message`. */
+export function parseJsonQuietly(text: string, message: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(message);
+  }
 }

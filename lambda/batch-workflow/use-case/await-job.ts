@@ -74,7 +74,8 @@ export async function startWaiting(wait: Wait, deps: AwaitJobDependencies): Prom
   // Once the token is stored, a failing describe (throttled past the SDK's retries: 2 TPS are shared) must not fail
   // the wait and abandon a running job: the events and the poll still end it.
   try {
-    return await completeIfEnded(wait, deps);
+    const { outcome } = await completeAllIfEnded(wait.jobId, [wait], deps);
+    return outcome === 'COMPLETED_TASKS' ? 'COMPLETED_TASK' : outcome === 'TOKENS_STALE' ? 'TOKEN_STALE' : 'STILL_RUNNING';
   } catch (error: unknown) {
     if (isTransient(error)) return 'CHECK_FAILED';
     throw error;
@@ -103,7 +104,7 @@ export async function onJobEvent(event: { readonly jobId: string; readonly sourc
     // No waiting token yet (the event beat the Task) or any more: the Task's own describe finishes it.
     const waits = await deps.waits.find(event.jobId);
     if (waits.length === 0) return 'NOBODY_WAITING';
-    const outcome = await completeAllIfEnded(event.jobId, waits, deps);
+    const { outcome } = await completeAllIfEnded(event.jobId, waits, deps);
     if (outcome === 'STILL_RUNNING') await deps.waits.setNextCheckAt(event.jobId, deps.now() + graceMs);
     return outcome;
   } catch (error: unknown) {
@@ -142,11 +143,9 @@ export async function pollWaitingJobs(deps: AwaitJobDependencies, graceMs: numbe
     describes++;
     // One job's failure (throttled past the SDK's retries) must not keep the poll from the others.
     try {
-      const state = await deps.jobs.describe(waits[0].jobType, jobId);
-      if (isTerminal(state.jobStatus)) {
-        if ((await Promise.all(waits.map((wait) => deliver(wait, state, deps)))).some(Boolean)) completedJobs++;
-        continue;
-      }
+      const { state, outcome } = await completeAllIfEnded(jobId, waits, deps);
+      if (outcome === 'COMPLETED_TASKS') completedJobs++;
+      if (outcome !== 'STILL_RUNNING') continue;
       // Events arrive for this job: look again only when it should have ended. Otherwise: every interval.
       const next = (await deps.waits.jobEventSeen(jobId)) ? now + Math.max(graceMs, predictedRemainingMs(state, now) * 1.1) : now + graceMs;
       await deps.waits.setNextCheckAt(jobId, next);
@@ -176,18 +175,12 @@ export function predictedRemainingMs(state: JobState, nowMs: number): number {
   return Math.min((elapsed * (100 - percent)) / percent, MAX_PREDICTED_WAIT_MS);
 }
 
-/** One describe for all the waits of a job: the 2 TPS are shared with every other batch call of the domain. */
-async function completeAllIfEnded(jobId: string, waits: readonly Wait[], deps: AwaitJobDependencies): Promise<'COMPLETED_TASKS' | 'STILL_RUNNING' | 'TOKENS_STALE'> {
+/** One describe for all the waits of a job (the 2 TPS are shared with every other batch call of the domain); the waits complete if it ended. */
+async function completeAllIfEnded(jobId: string, waits: readonly Wait[], deps: AwaitJobDependencies): Promise<{ state: JobState; outcome: 'COMPLETED_TASKS' | 'STILL_RUNNING' | 'TOKENS_STALE' }> {
   const state = await deps.jobs.describe(waits[0].jobType, jobId);
-  if (!isTerminal(state.jobStatus)) return 'STILL_RUNNING';
+  if (!isTerminal(state.jobStatus)) return { state, outcome: 'STILL_RUNNING' };
   const delivered = await Promise.all(waits.map((wait) => deliver(wait, state, deps)));
-  return delivered.some(Boolean) ? 'COMPLETED_TASKS' : 'TOKENS_STALE';
-}
-
-async function completeIfEnded(wait: Wait, deps: AwaitJobDependencies): Promise<WaitOutcome> {
-  const state = await deps.jobs.describe(wait.jobType, wait.jobId);
-  if (!isTerminal(state.jobStatus)) return 'STILL_RUNNING';
-  return (await deliver(wait, state, deps)) ? 'COMPLETED_TASK' : 'TOKEN_STALE';
+  return { state, outcome: delivered.some(Boolean) ? 'COMPLETED_TASKS' : 'TOKENS_STALE' };
 }
 
 /** Completes one waiting task with the job's final state and forgets its token; false when the token no longer waited. */

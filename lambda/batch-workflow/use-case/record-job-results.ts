@@ -5,7 +5,7 @@
  * a 10,000-speaker job would not fit a Step Functions state.
  */
 import type { VoiceIdManifest } from '../domain/jobs';
-import { type RequestOutcome, readJobOutput } from '../domain/job-results';
+import { parseJsonQuietly, type RequestOutcome, readJobOutput } from '../domain/job-results';
 import type { JobType } from '../domain/manifest';
 import type { JobRecord, RecordedOutcome } from '../adapters/job-records';
 import type { JobState } from './await-job';
@@ -33,7 +33,7 @@ export interface RecordedJob {
 }
 
 export async function recordJobResults(input: RecordJobInput, deps: RecordJobDependencies): Promise<RecordedJob> {
-  const manifest = parseJson(await deps.readInput(input.manifestKey), `the job's manifest ${input.manifestKey} is not JSON`) as VoiceIdManifest;
+  const manifest = parseJsonQuietly(await deps.readInput(input.manifestKey), `the job's manifest ${input.manifestKey} is not JSON`) as VoiceIdManifest;
   const requests = 'SpeakerEnrollmentRequests' in manifest ? manifest.SpeakerEnrollmentRequests : manifest.FraudsterRegistrationRequests;
   const requestIds = requests.map((r) => r.RequestId);
   const speakerOf = new Map<string, string | undefined>(requests.map((r) => [r.RequestId, 'SpeakerId' in r ? String(r.SpeakerId) : undefined]));
@@ -57,13 +57,4 @@ export async function recordJobResults(input: RecordJobInput, deps: RecordJobDep
     deps.now(),
   );
   return { jobId: job.jobId, jobStatus: job.jobStatus, counts };
-}
-
-/** JSON.parse's own messages quote the text around the error, which here would be speaker ids: a fixed message instead. */
-export function parseJson(text: string, message: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(message);
-  }
 }
