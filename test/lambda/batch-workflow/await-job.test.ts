@@ -2,28 +2,24 @@
  * The wait for a Voice ID batch job, with the real DynamoDB adapter on dynalite and a recording stand-in for
  * Step Functions' SendTaskSuccess: the orderings a best-effort event bus and a polling fallback can produce.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbJobWaits } from '../../../lambda/batch-workflow/adapters/job-waits';
 import { type AwaitJobDependencies, isTransient, type JobState, MAX_PREDICTED_WAIT_MS, onJobEvent, pollWaitingJobs, predictedRemainingMs, startWaiting } from '../../../lambda/batch-workflow/use-case/await-job';
 import { BATCH_JOBS_TABLE } from '../../../lambda/shared/table-definitions';
-import { createTables, type LocalDynamoDb, startLocalDynamoDb } from '../../../local/harness/local-dynamodb';
+import { type LocalTable, startLocalTable } from '../../support/local-table';
 
-let server: LocalDynamoDb;
+let local: LocalTable;
 let documents: DynamoDBDocumentClient;
 let table: string;
 const JOB = 'abcdefghijklmnopqrstu1';
 
 beforeAll(async () => {
-  server = await startLocalDynamoDb();
-  const client = new DynamoDBClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  table = (await createTables(client, [BATCH_JOBS_TABLE], 'wait-test-'))[BATCH_JOBS_TABLE.id];
-  documents = DynamoDBDocumentClient.from(client);
+  local = await startLocalTable(BATCH_JOBS_TABLE, 'wait-test-');
+  ({ documents, table } = local);
 });
 
 afterAll(async () => {
-  documents?.destroy();
-  await server?.stop();
+  await local?.stop();
 });
 
 /** A job whose status the test sets, Step Functions tokens that record what completed them, and the real table. */

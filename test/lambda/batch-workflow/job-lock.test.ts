@@ -1,26 +1,22 @@
 /** The per-type job lock on dynalite (a real DynamoDB implementation), with the batch-jobs table as deployed. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbJobLock, LOCK_LEASE_SECONDS } from '../../../lambda/batch-workflow/adapters/job-lock';
 import { BATCH_JOBS_TABLE } from '../../../lambda/shared/table-definitions';
-import { createTables, type LocalDynamoDb, startLocalDynamoDb } from '../../../local/harness/local-dynamodb';
+import { type LocalTable, startLocalTable } from '../../support/local-table';
 
-let server: LocalDynamoDb;
+let local: LocalTable;
 let documents: DynamoDBDocumentClient;
 let table: string;
 const DOMAIN = 'abcdefghijklmnopqrstuv';
 const NOW = Date.UTC(2026, 11, 4, 12, 0, 0);
 
 beforeAll(async () => {
-  server = await startLocalDynamoDb();
-  const client = new DynamoDBClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  table = (await createTables(client, [BATCH_JOBS_TABLE], 'lock-test-'))[BATCH_JOBS_TABLE.id];
-  documents = DynamoDBDocumentClient.from(client);
+  local = await startLocalTable(BATCH_JOBS_TABLE, 'lock-test-');
+  ({ documents, table } = local);
 });
 
 afterAll(async () => {
-  documents?.destroy();
-  await server?.stop();
+  await local?.stop();
 });
 
 describe('one active Voice ID job of each type per domain', () => {
@@ -65,7 +61,7 @@ describe('one active Voice ID job of each type per domain', () => {
 
   test('the lock step: a chunk of the execution that holds the lock for an earlier chunk (whose release failed) takes it over; another execution waits', async () => {
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: server.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',

@@ -77,6 +77,19 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   if (!condition()) throw new Error(`timed out waiting until ${what}`);
 }
 
+/**
+ * Uploads with the emulated clock stopped until the execution has begun waiting (and its first describe answered),
+ * so that its job cannot end before the wait: the wait must then be ended by an event or by the poll.
+ */
+async function uploadWithJobHeldUntilWaited(key: string, body: string): Promise<ExecutionRecord> {
+  await world.stack.control.setClockSpeed(0);
+  const execution = await upload(key, body);
+  await until(() => execution.tasksRun.includes('WaitForJob'), 'the wait began');
+  await new Promise((r) => setTimeout(r, 200));
+  await world.stack.control.setClockSpeed(TIME_SCALE);
+  return execution;
+}
+
 const jobIdsOf = (execution: ExecutionRecord) => ((execution.output as { jobs?: Array<{ jobId: string }> } | undefined)?.jobs ?? []).map((j) => j.jobId);
 const count = (list: readonly string[], name: string) => list.filter((n) => n === name).length;
 
@@ -93,13 +106,8 @@ describe('the batch workflow (synthesized definition, bundled functions, emulato
 
   test('a clean upload: validated, one job started and waited for through its event, every speaker recorded, a summary and a completion event', async () => {
     // The job cannot end before the wait has begun (the clock stands still until then), and no poll: its end event must finish the wait.
-    await world.stack.control.setClockSpeed(0);
     world.workflow.setSchedulesEnabled(false);
-    const execution = await upload('enrollment/clean.csv', 'speakerId,audio key\nC1001,audio/ana.wav\nC1002,audio/ben.wav\n');
-    await until(() => execution.tasksRun.includes('WaitForJob'), 'the wait began');
-    await new Promise((r) => setTimeout(r, 200));
-    await world.stack.control.setClockSpeed(TIME_SCALE);
-    const done = await execution.done;
+    const done = await (await uploadWithJobHeldUntilWaited('enrollment/clean.csv', 'speakerId,audio key\nC1001,audio/ana.wav\nC1002,audio/ben.wav\n')).done;
     expect(done.status).toBe('SUCCEEDED');
     expect(done.tasksRun).toEqual(['Prepare', 'TakeLock', 'StartSpeakerEnrollmentJob', 'WaitForJob', 'RecordJob', 'ReleaseLock', 'FinishBatch', 'PublishCompletion']);
     // The execution's own event log agrees: each routed Task was entered.
@@ -207,14 +215,9 @@ describe('the batch workflow (synthesized definition, bundled functions, emulato
   test('job events that never arrive: the poll schedule describes the job and ends the wait, the execution pays nothing extra', async () => {
     // A job of 10 emulated minutes, longer than the poll's grace, which cannot end before the wait has begun.
     await world.stack.control.setJobDuration(600);
-    await world.stack.control.setClockSpeed(0);
     const { dropped } = await world.stack.control.dropEvents(true);
     const polls = world.workflow.deliveries.length;
-    const execution = await upload('enrollment/no-events.csv', 'C7001,audio/ben.wav\n');
-    await until(() => execution.tasksRun.includes('WaitForJob'), 'the wait began');
-    await new Promise((r) => setTimeout(r, 200));
-    await world.stack.control.setClockSpeed(TIME_SCALE);
-    const done = await execution.done;
+    const done = await (await uploadWithJobHeldUntilWaited('enrollment/no-events.csv', 'C7001,audio/ben.wav\n')).done;
     expect(done.status).toBe('SUCCEEDED');
     // One wait, completed from outside: no timeout, no second entry.
     expect(count(done.tasksRun, 'WaitForJob')).toBe(1);
